@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace HotDash.Compliance.Analyzers.Rules;
+
+/// <summary>The rules the analyzers enforce, bound from a rules file that passed validation.</summary>
+internal sealed class HotDashRules
+{
+    public HotDashRules(
+        string origin,
+        ImmutableArray<DeprecatedKey> deprecatedKeys,
+        ImmutableArray<SecretPattern> secretPatterns,
+        ImmutableArray<BannedApi> bannedApis)
+    {
+        Origin = origin;
+        DeprecatedKeys = deprecatedKeys;
+        SecretPatterns = secretPatterns;
+        BannedApis = bannedApis;
+    }
+
+    /// <summary>Where the rules came from: a file path, or "built-in defaults".</summary>
+    public string Origin { get; }
+
+    public ImmutableArray<DeprecatedKey> DeprecatedKeys { get; }
+
+    public ImmutableArray<SecretPattern> SecretPatterns { get; }
+
+    public ImmutableArray<BannedApi> BannedApis { get; }
+
+    /// <summary>The deprecated key that <paramref name="key"/> spells, in any spelling configuration treats as equal.</summary>
+    public DeprecatedKey? FindDeprecatedKey(string key)
+    {
+        var normalized = ConfigurationKey.Normalize(key);
+        foreach (var deprecated in DeprecatedKeys)
+        {
+            if (deprecated.NormalizedSpellings.Contains(normalized))
+            {
+                return deprecated;
+            }
+        }
+
+        return null;
+    }
+}
+
+internal sealed class DeprecatedKey
+{
+    public DeprecatedKey(string key, ImmutableArray<string> aliases, string replacement)
+    {
+        Key = key;
+        Aliases = aliases;
+        Replacement = replacement;
+        NormalizedSpellings = aliases.Add(key).Select(ConfigurationKey.Normalize).ToImmutableHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    public string Key { get; }
+
+    public ImmutableArray<string> Aliases { get; }
+
+    public string Replacement { get; }
+
+    public ImmutableHashSet<string> NormalizedSpellings { get; }
+}
+
+internal sealed class SecretPattern
+{
+    public SecretPattern(string id, string description, Regex regex, string? hint)
+    {
+        Id = id;
+        Description = description;
+        Regex = regex;
+        Hint = hint;
+    }
+
+    public string Id { get; }
+
+    public string Description { get; }
+
+    public Regex Regex { get; }
+
+    public string? Hint { get; }
+}
+
+internal sealed class BannedApi
+{
+    public BannedApi(string symbolId, string message)
+    {
+        SymbolId = symbolId;
+        Message = message;
+    }
+
+    /// <summary>Documentation-comment ID, e.g. <c>M:System.Environment.GetEnvironmentVariables</c>.</summary>
+    public string SymbolId { get; }
+
+    public string Message { get; }
+}
+
+/// <summary>How .NET configuration compares keys: case-insensitively, with ':' and '__' as the same separator.</summary>
+internal static class ConfigurationKey
+{
+    public static string Normalize(string key) => key.Trim().Replace("__", ":");
+
+    public static string Combine(string? prefix, string key) =>
+        string.IsNullOrEmpty(prefix) ? key : prefix + ":" + key;
+}

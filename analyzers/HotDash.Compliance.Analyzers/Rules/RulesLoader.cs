@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using HotDash.Compliance.Analyzers.Json;
+
+namespace HotDash.Compliance.Analyzers.Rules;
+
+/// <summary>One problem with a rules file: the JSON path (empty for syntax errors), the message, the span.</summary>
+internal sealed class RulesProblem
+{
+    public RulesProblem(string path, string message, int start, int length)
+    {
+        Path = path;
+        Message = message;
+        Start = start;
+        Length = length;
+    }
+
+    public string Path { get; }
+
+    public string Message { get; }
+
+    public int Start { get; }
+
+    public int Length { get; }
+}
+
+/// <summary>Rules, or the problems that kept a file from loading.</summary>
+internal sealed class RulesLoadResult
+{
+    public RulesLoadResult(HotDashRules? rules, ImmutableArray<RulesProblem> problems)
+    {
+        Rules = rules;
+        Problems = problems;
+    }
+
+    public HotDashRules? Rules { get; }
+
+    public ImmutableArray<RulesProblem> Problems { get; }
+}
+
+/// <summary>
+/// Loads a rules file: JSON syntax, then the embedded JSON Schema, then what a schema cannot say
+/// (a secret pattern must be a valid regular expression). Any problem rejects the whole file, so a
+/// half-understood rules file never silently weakens the checks.
+/// </summary>
+internal static class RulesLoader
+{
+    public const string DefaultsOrigin = "built-in defaults";
+
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
+
+    private static readonly Lazy<JsonSchemaSubsetValidator> Schema = new(() =>
+        new JsonSchemaSubsetValidator(JsonParser.Parse(ReadResource("canonical-stack.schema.json")).Value!));
+
+    private static readonly Lazy<HotDashRules> BuiltInDefaults = new(() =>
+    {
+        var result = Load(ReadResource("canonical-stack.json"), DefaultsOrigin);
+
+        // The defaults are the repository's own rules file, validated by the test suite; an
+        // unloadable copy would be a packaging bug, and an empty rule set is the safe reaction.
+        return result.Rules ?? new HotDashRules(DefaultsOrigin, ImmutableArray<DeprecatedKey>.Empty, ImmutableArray<SecretPattern>.Empty, ImmutableArray<BannedApi>.Empty);
+    });
+
+    public static HotDashRules Defaults => BuiltInDefaults.Value;
+
+    public static RulesLoadResult Load(string text, string origin)
+    {
+        var parsed = JsonParser.Parse(text);
+        if (!parsed.Succeeded)
+        {
+            return Failed(new RulesProblem(string.Empty, parsed.Error!, parsed.ErrorOffset, 1));
+        }
+
+        var root = parsed.Value!;
+        var violations = Schema.Value.Validate(root);
+        if (violations.Count > 0)
+        {
+            return Failed(violations.Select(v => new RulesProblem(v.Path, v.Message, v.Start, v.Length)).ToArray());
+        }
+
+        var problems = new List<RulesProblem>();
+        var configuration = root.Get("configuration");
+
+        var deprecated = configuration is null
+            ? ImmutableArray<DeprecatedKey>.Empty
+            : configuration.GetItems("deprecatedKeys")
+                .Select(k => new DeprecatedKey(
+                    k.GetString("key")!,
+                    k.GetItems("aliases").Select(a => a.Text!).ToImmutableArray(),
+                    k.GetString("replacement")!))
+                .ToImmutableArray();
+
+        var secrets = ImmutableArray.CreateBuilder<SecretPattern>();
+        var index = 0;
+        foreach (var s in configuration?.GetItems("secretPatterns") ?? [])
+        {
+            var patternValue = s.Get("pattern")!;
+            try
+            {
+                var regex = new Regex(patternValue.Text!, RegexOptions.CultureInvariant, RegexTimeout);
+                secrets.Add(new SecretPattern(s.GetString("id")!, s.GetString("description")!, regex, s.GetString("hint")));
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(new RulesProblem($"$.configuration.secretPatterns[{index}].pattern", $"not a valid .NET regular expression: {e.Message}", patternValue.Start, patternValue.Length));
+            }
+
+            index++;
+        }
+
+        var banned = root.GetItems("bannedApis")
+            .Select(b => new BannedApi(b.GetString("symbol")!, b.GetString("message")!))
+            .ToImmutableArray();
+
+        if (problems.Count > 0)
+        {
+            return Failed(problems.ToArray());
+        }
+
+        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned), ImmutableArray<RulesProblem>.Empty);
+    }
+
+    private static RulesLoadResult Failed(params RulesProblem[] problems) => new(null, problems.ToImmutableArray());
+
+    private static string ReadResource(string name)
+    {
+        var assembly = typeof(RulesLoader).GetTypeInfo().Assembly;
+        using var stream = assembly.GetManifestResourceStream("HotDash.Compliance." + name)
+            ?? throw new InvalidOperationException($"embedded resource '{name}' is missing from {assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
