@@ -43,7 +43,7 @@ public class HD0001RulesFileTests
     [Fact]
     public Task An_exemption_without_a_reason_is_reported() =>
         Verify.VerifyAsync("class C { }", """{ "version": 1, "database": { "rls": { "exemptions": [ { "table": "public.audit_log" } ] } } }""",
-            Expected(1, 56, 1, 57, "$.database.rls.exemptions[0]", "missing required property 'reason'"));
+            Expected(1, 56, 1, 57, "$.database.rls.exemptions[0].reason", "missing required property 'reason'"));
 
     [Fact]
     public Task An_invalid_secret_regex_is_reported_at_the_pattern() =>

@@ -57,12 +57,8 @@ internal sealed class JsonParser
 
     private JsonParseResult ParseDocument()
     {
-        // A UTF-8 byte order mark decoded into the text is skipped, as JsonDocument skips it.
-        if (_text.Length > 0 && _text[0] == '\uFEFF')
-        {
-            _pos = 1;
-        }
-
+        // No byte order mark handling: file readers (Roslyn's SourceText, File.ReadAllText) strip it,
+        // and JsonDocument.Parse(string) rejects one left in the text, as this parser does.
         SkipWhitespace();
         if (_pos >= _text.Length)
         {

@@ -142,7 +142,7 @@ internal sealed class JsonSchemaSubsetValidator
             if (required.Kind == JsonKind.String && value.Find(required.Text!) is null)
             {
                 // Point at the opening brace: the property is missing, so there is nothing else to point at.
-                violations.Add(new SchemaViolation(path, $"missing required property '{required.Text}'", value.Start, 1));
+                violations.Add(new SchemaViolation(AppendName(path, required.Text!), $"missing required property '{required.Text}'", value.Start, 1));
             }
         }
 

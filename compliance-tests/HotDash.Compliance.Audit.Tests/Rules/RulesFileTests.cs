@@ -1,0 +1,130 @@
+using System.IO;
+using System.Linq;
+using HotDash.Compliance.Analyzers.Rules;
+using HotDash.Compliance.Audit.Rules;
+using HotDash.Compliance.Audit.Tests.Infrastructure;
+
+namespace HotDash.Compliance.Audit.Tests.Rules;
+
+public class RulesFileTests
+{
+    /// <summary>Every rules file the repository ships (defaults, samples, docs examples).</summary>
+    public static TheoryData<string> RepositoryRulesFiles()
+    {
+        var files = Directory.EnumerateFiles(Repository.Root, "*.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") &&
+                        !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&
+                        !f.Contains("TestData"))
+            .Where(f => Path.GetFileName(f) is "canonical-stack.json" or "hotdash.rules.json")
+            .Select(f => Path.GetRelativePath(Repository.Root, f));
+        return new TheoryData<string>(files);
+    }
+
+    [Theory]
+    [MemberData(nameof(RepositoryRulesFiles))]
+    public void Every_rules_file_in_the_repository_is_valid(string relativePath)
+    {
+        var path = Repository.PathOf(relativePath);
+        var loaded = RulesFile.Load(path);
+        loaded.Document.Version.Should().Be(1);
+        RulesLoader.Load(File.ReadAllText(path), path).Problems.Should().BeEmpty("the analyzer must accept what the suite accepts");
+    }
+
+    [Fact]
+    public void The_defaults_declare_the_seed_incidents()
+    {
+        var rules = RulesFile.BuiltIn().Document;
+        rules.Configuration.DeprecatedKeys.Should().ContainSingle(k => k.Key == "SHOPIFY_ADMIN_TOKEN")
+            .Which.Aliases.Should().Contain("Shopify:AdminToken");
+        rules.Database.Provider.Should().Be("supabase");
+        rules.Database.ForbiddenProviders.Should().Contain("fly-postgres");
+        rules.Database.Rls.Schemas.Should().Equal("public");
+        var worker = rules.Fly.Apps.SelectMany(a => a.Processes).Should().ContainSingle(p => p.Group == "worker").Which;
+        worker.MinMemory.GetInt32().Should().Be(2048);
+    }
+
+    [Theory]
+    [InlineData("wrong-type-version.json", "$.version")]
+    [InlineData("unknown-top-level-key.json", "$.databse")]
+    [InlineData("unknown-nested-key.json", "$.fly.apps[0].memory")]
+    [InlineData("exemption-without-reason.json", "$.database.rls.exemptions[0].reason")]
+    [InlineData("exemption-empty-reason.json", "$.database.rls.exemptions[0].reason")]
+    [InlineData("bad-memory-value.json", "$.fly.apps[0].processes[0].minMemory")]
+    [InlineData("zero-memory.json", "$.fly.apps[0].processes[0].minMemory")]
+    [InlineData("memory-as-boolean.json", "$.fly.apps[0].processes[0].minMemory")]
+    [InlineData("deprecated-key-without-replacement.json", "$.configuration.deprecatedKeys[0].replacement")]
+    [InlineData("aliases-not-an-array.json", "$.configuration.deprecatedKeys[0].aliases")]
+    [InlineData("banned-api-bad-id.json", "$.bannedApis[0].symbol")]
+    [InlineData("bad-severity.json", "$.database.rls.noPolicySeverity")]
+    [InlineData("entry-point-bad-kind.json", "$.structuredOutputs.entryPoints[0].kind")]
+    [InlineData("missing-version.json", "$.version")]
+    public void Invalid_rules_files_fail_with_the_json_path_in_both_validators(string file, string expectedPath)
+    {
+        var path = Repository.PathOf("compliance-tests", "HotDash.Compliance.Audit.Tests", "TestData", "rules", "invalid", file);
+
+        var load = () => RulesFile.Load(path);
+        var error = load.Should().Throw<RulesFileException>().Which;
+        error.Problems.Should().Contain(p => p.Path == expectedPath, $"NJsonSchema must name {expectedPath}");
+        error.Problems.Should().OnlyContain(p => p.Line > 0 && p.Column > 0);
+        error.Message.Should().Contain(expectedPath).And.Contain(path).And.Contain("HD0001");
+
+        var analyzerProblems = RulesLoader.Load(File.ReadAllText(path), path).Problems;
+        analyzerProblems.Should().Contain(p => p.Path == expectedPath, "the analyzer must reject the same file at the same path");
+    }
+
+    [Fact]
+    public void Malformed_json_reports_line_and_column()
+    {
+        var parse = () => RulesFile.Parse("{\n  \"version\": 1,\n  \"fly\": { ,\n}", "inline.json");
+        var problem = parse.Should().Throw<RulesFileException>().Which.Problems.Single();
+        problem.Line.Should().Be(3);
+        problem.Column.Should().Be(12);
+        problem.Message.Should().StartWith("invalid JSON");
+    }
+
+    [Fact]
+    public void A_missing_file_is_reported_by_path()
+    {
+        var load = () => RulesFile.Load("/nonexistent/hotdash.rules.json");
+        load.Should().Throw<RulesFileException>().WithMessage("*does not exist*");
+    }
+
+    [Fact]
+    public void The_schema_only_uses_keywords_the_analyzer_validator_supports()
+    {
+        var schema = System.Text.Json.JsonDocument.Parse(RulesFile.SchemaText);
+        var used = Keywords(schema.RootElement).ToHashSet();
+        used.Should().BeSubsetOf(HotDash.Compliance.Analyzers.Json.JsonSchemaSubsetValidator.SupportedKeywords);
+    }
+
+    [Fact]
+    public void The_hash_identifies_the_exact_text()
+    {
+        var a = RulesFile.Parse("{ \"version\": 1 }", "a");
+        var b = RulesFile.Parse("{ \"version\": 1 } ", "b");
+        a.Sha256.Should().HaveLength(64).And.NotBe(b.Sha256);
+    }
+
+    private static System.Collections.Generic.IEnumerable<string> Keywords(System.Text.Json.JsonElement schema)
+    {
+        if (schema.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            yield break;
+        }
+
+        foreach (var property in schema.EnumerateObject())
+        {
+            yield return property.Name;
+            var children = property.Name switch
+            {
+                "properties" or "definitions" => property.Value.EnumerateObject().Select(p => p.Value),
+                "items" or "additionalProperties" => [property.Value],
+                _ => [],
+            };
+            foreach (var keyword in children.SelectMany(Keywords))
+            {
+                yield return keyword;
+            }
+        }
+    }
+}
