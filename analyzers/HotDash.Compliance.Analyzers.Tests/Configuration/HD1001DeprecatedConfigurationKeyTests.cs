@@ -161,7 +161,7 @@ public class HD1001DeprecatedConfigurationKeyTests
     }
 
     internal const string ReplacementOfDefaults =
-        "authenticate each request with the Shopify app's per-request admin authentication (session token exchange) instead of a static admin token";
+        "authenticate each request with the Shopify app's per-request admin authentication (session token exchange) rather than a static admin token";
 
     private const string RulesWithConnectionString = """
         {

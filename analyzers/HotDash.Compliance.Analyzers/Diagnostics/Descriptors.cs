@@ -26,7 +26,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor DeprecatedConfigurationKey = Create(
         "HD1001",
         "Deprecated configuration key is read",
-        "{0} uses the deprecated configuration key '{1}' (declared '{2}' in the HotDash rules); instead, {3}",
+        "{0} uses the deprecated configuration key '{1}' (the HotDash rules deprecate '{2}'); to fix: {3}",
         ConfigurationCategory,
         DiagnosticSeverity.Warning,
         "A configuration key declared deprecated in the rules file is read from the environment, IConfiguration, an options binding or appsettings. Any spelling .NET configuration treats as equal counts (case, ':' and '__').");

@@ -1,0 +1,160 @@
+using System;
+using System.IO;
+using System.Linq;
+using HotDash.Compliance.Analyzers.Tests.Infrastructure;
+
+namespace HotDash.Compliance.Analyzers.Tests.EndToEnd;
+
+/// <summary>
+/// The PR-build story, for real: pack the NuGet package, install it from a local folder into a fresh
+/// project, and build that project with the real CLI.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
+{
+    private const string ReadsToken = """
+        public static class Program
+        {
+            public static void Main()
+            {
+                var token = System.Environment.GetEnvironmentVariable("SHOPIFY_ADMIN_TOKEN");
+                System.Console.WriteLine(token?.Length);
+            }
+        }
+        """;
+
+    private readonly PackedPackage _package;
+
+    public PackageTests(PackedPackage package)
+    {
+        _package = package;
+    }
+
+    [Fact]
+    public void The_package_holds_the_analyzer_and_the_build_targets()
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(_package.NupkgPath);
+        zip.Entries.Select(e => e.FullName).Should().Contain(
+        [
+            "analyzers/dotnet/cs/HotDash.Compliance.Analyzers.dll",
+            "buildTransitive/HotDash.Compliance.Analyzers.targets",
+            "build/HotDash.Compliance.Analyzers.targets",
+        ]);
+    }
+
+    [Fact]
+    public void A_build_fails_with_HD1001_as_an_error_when_editorconfig_says_so()
+    {
+        var project = _package.NewConsumer(ReadsToken, editorConfig: "dotnet_diagnostic.HD1001.severity = error");
+        var result = Build(project);
+        result.ExitCode.Should().NotBe(0, result.Output);
+        result.Diagnostics.Should().ContainSingle(d => d.Id == "HD1001" && d.Severity == "error" && d.File.EndsWith("Program.cs") && d.Line == 5 && d.Column == 63, result.Output);
+    }
+
+    [Fact]
+    public void Pragma_warning_disable_silences_it()
+    {
+        var source = ReadsToken.Replace("        var token", "#pragma warning disable HD1001\n        var token").Replace("        System.Console", "#pragma warning restore HD1001\n        System.Console");
+        var project = _package.NewConsumer(source, editorConfig: "dotnet_diagnostic.HD1001.severity = error");
+        var result = Build(project);
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Diagnostics.Should().NotContain(d => d.Id == "HD1001");
+    }
+
+    [Fact]
+    public void The_repository_rules_file_is_picked_up_from_the_root()
+    {
+        var project = _package.NewConsumer(ReadsToken.Replace("SHOPIFY_ADMIN_TOKEN", "LEGACY_API_KEY"), editorConfig: null,
+            rules: """{ "version": 1, "configuration": { "deprecatedKeys": [ { "key": "LEGACY_API_KEY", "replacement": "use ApiKeys:Current" } ] } }""");
+        var result = Build(project);
+        result.Diagnostics.Should().ContainSingle(d => d.Id == "HD1001" && d.Severity == "warning", result.Output)
+            .Which.Message.Should().Contain("'LEGACY_API_KEY'").And.Contain("use ApiKeys:Current");
+    }
+
+    [Fact]
+    public void A_malformed_rules_file_gives_HD0001_at_its_location_and_the_defaults_apply()
+    {
+        var project = _package.NewConsumer(ReadsToken, editorConfig: null, rules: "{\n  \"version\": 1,\n  \"bogus\": true\n}\n");
+        var result = Build(project);
+        result.Diagnostics.Should().ContainSingle(d => d.Id == "HD0001" && d.File.EndsWith("hotdash.rules.json") && d.Line == 3 && d.Column == 3, result.Output);
+        result.Diagnostics.Should().ContainSingle(d => d.Id == "HD1001" && d.Message.Contains("'SHOPIFY_ADMIN_TOKEN'"), "the built-in defaults still apply");
+    }
+
+    private static DotNetResult Build(string project) =>
+        DotNet.Run(project, TimeSpan.FromMinutes(5), "build", "-nologo", "-p:UseSharedCompilation=false");
+
+    /// <summary>Packs the package once, with a version unique to this run so no stale cache can answer.</summary>
+    public sealed class PackedPackage : IDisposable
+    {
+        private readonly string _root = Directory.CreateTempSubdirectory("hotdash-e2e-").FullName;
+
+        public PackedPackage()
+        {
+            Version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
+            Feed = Path.Combine(_root, "feed");
+            var pack = DotNet.Run(Repository.Root, TimeSpan.FromMinutes(5), "pack",
+                Repository.PathOf("analyzers", "HotDash.Compliance.Analyzers.Package"), "-o", Feed, "-nologo", $"-p:PackageVersion={Version}");
+            if (pack.ExitCode != 0)
+            {
+                throw new InvalidOperationException("dotnet pack failed:\n" + pack.Output);
+            }
+
+            NupkgPath = Directory.GetFiles(Feed, "*.nupkg").Single();
+        }
+
+        public string Version { get; }
+
+        public string Feed { get; }
+
+        public string NupkgPath { get; }
+
+        public string NewConsumer(string program, string? editorConfig, string? rules = null)
+        {
+            var directory = Directory.CreateDirectory(Path.Combine(_root, "consumer-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+            File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="HotDash.Compliance.Analyzers" Version="{Version}" PrivateAssets="all" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="hotdash-e2e" value="{Feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
+            if (editorConfig is not null)
+            {
+                File.WriteAllText(Path.Combine(directory, ".editorconfig"), "root = true\n\n[*.cs]\n" + editorConfig + "\n");
+            }
+
+            if (rules is not null)
+            {
+                File.WriteAllText(Path.Combine(directory, "hotdash.rules.json"), rules);
+            }
+
+            return directory;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(_root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.IO;
+using System.Linq;
+using HotDash.Compliance.Analyzers.Tests.Infrastructure;
+
+namespace HotDash.Compliance.Analyzers.Tests.EndToEnd;
+
+/// <summary>
+/// `dotnet build samples/HotDash.AgentService`, for real: every seeded incident is reported at its
+/// file(line,col), and the correct code raises nothing.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public class SampleBuildTests
+{
+    private static readonly string SampleDirectory = Repository.PathOf("samples", "HotDash.AgentService");
+
+    private static readonly Lazy<DotNetResult> Build = new(() =>
+        DotNet.Run(Repository.Root, TimeSpan.FromMinutes(5), "build", SampleDirectory, "--no-incremental", "-nologo", "-p:UseSharedCompilation=false"));
+
+    [Fact]
+    public void The_health_check_reading_the_deprecated_token_is_reported()
+    {
+        var (line, column) = Find("Health/ShopifyHealthCheck.cs", "\"SHOPIFY_ADMIN_TOKEN\"");
+        Diagnostic("HD1001", "Health/ShopifyHealthCheck.cs").Should().ContainSingle(d => d.Line == line && d.Column == column && d.Severity == "warning")
+            .Which.Message.Should().Contain("'SHOPIFY_ADMIN_TOKEN'").And.Contain("per-request admin authentication");
+    }
+
+    [Fact]
+    public void The_deprecated_key_in_appsettings_is_reported_at_its_line_and_column()
+    {
+        var (line, column) = Find("appsettings.json", "\"AdminToken\"");
+        Diagnostic("HD1001", "appsettings.json").Should().ContainSingle(d => d.Line == line && d.Column == column)
+            .Which.Message.Should().Contain("'Shopify:AdminToken'");
+    }
+
+    [Fact]
+    public void The_hard_coded_token_fails_the_build_without_revealing_it()
+    {
+        var (line, column) = Find("Shopify/LegacyAdminClient.cs", "shpat_");
+        Diagnostic("HD1002", "Shopify/LegacyAdminClient.cs").Should().ContainSingle(d => d.Line == line && d.Column == column && d.Severity == "error")
+            .Which.Message.Should().NotContain("00112233445566778899aabbccddeeff");
+        Build.Value.ExitCode.Should().NotBe(0, "HD1002 is an error by default");
+        Build.Value.Output.Should().NotContain("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");
+    }
+
+    [Fact]
+    public void The_banned_environment_dump_is_reported()
+    {
+        var (line, column) = Find("Program.cs", "Environment.GetEnvironmentVariables()");
+        Diagnostic("HD1003", "Program.cs").Should().ContainSingle(d => d.Line == line && d.Column == column);
+    }
+
+    [Fact]
+    public void The_canonical_code_raises_nothing()
+    {
+        Build.Value.Diagnostics.Where(d => d.File.EndsWith("ShopifyAdminSession.cs", StringComparison.Ordinal)).Should().BeEmpty();
+        Build.Value.Diagnostics.Where(d => d.Id.StartsWith("HD", StringComparison.Ordinal)).Should().HaveCount(4, Build.Value.Output);
+        Build.Value.Diagnostics.Should().NotContain(d => d.Id == "AD0001" || d.Id.StartsWith("CS", StringComparison.Ordinal), Build.Value.Output);
+    }
+
+    private static BuildDiagnostic[] Diagnostic(string id, string relativeFile) =>
+        Build.Value.Diagnostics
+            .Where(d => d.Id == id && d.File.Replace('\\', '/').EndsWith("HotDash.AgentService/" + relativeFile, StringComparison.Ordinal))
+            .ToArray();
+
+    /// <summary>1-based line and column of the first occurrence of <paramref name="marker"/> in a sample file.</summary>
+    private static (int Line, int Column) Find(string relativeFile, string marker)
+    {
+        var lines = File.ReadAllLines(Path.Combine(SampleDirectory, relativeFile));
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var column = lines[i].IndexOf(marker, StringComparison.Ordinal);
+            if (column >= 0)
+            {
+                return (i + 1, column + 1);
+            }
+        }
+
+        throw new InvalidOperationException($"'{marker}' is not in {relativeFile}");
+    }
+}
