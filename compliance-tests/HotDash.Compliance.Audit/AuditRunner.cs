@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HotDash.Compliance.Audit.Database;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Report;
+using HotDash.Compliance.Audit.Rules;
+using HotDash.Compliance.Audit.Settings;
+
+namespace HotDash.Compliance.Audit;
+
+/// <summary>Everything one audit run produced: per-concern results for the suite's test cases, and the report.</summary>
+public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, string? DatabaseError)
+{
+    public IReadOnlyList<Finding> Findings => Report.Findings;
+}
+
+/// <summary>Runs every configured audit against the target once and assembles the evidence report.</summary>
+public static class AuditRunner
+{
+    public static async Task<AuditOutcome> RunAsync(AuditSettings settings, CancellationToken cancellationToken = default)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var rules = settings.RulesPath is null ? RulesFile.BuiltIn() : RulesFile.Load(settings.RulesPath);
+        var findings = new List<Finding>();
+        var summary = new List<string>();
+        var skipped = new List<SkippedConcern>();
+        var targets = new List<string>();
+        RlsAuditResult? rls = null;
+        string? databaseError = null;
+        var roundTrips = 0;
+
+        if (settings.DatabaseUrl is null)
+        {
+            skipped.Add(new SkippedConcern("database", "HOTDASH_DATABASE_URL is not set: RLS coverage, view security and the database provider were not audited"));
+        }
+        else
+        {
+            DatabaseTarget? target = null;
+            try
+            {
+                target = DatabaseTarget.Parse(settings.DatabaseUrl);
+                targets.Add(target.Display);
+                var session = await AuditSession.OpenAsync(target, settings.ConnectTimeout, settings.StatementTimeout, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    rls = await new RlsAudit().RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false);
+                    findings.AddRange(rls.Findings);
+                    summary.Add(rls.Summary);
+                    findings.AddRange(await new ViewSecurityAudit().RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false));
+                    var provider = await new ProviderAudit().RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false);
+                    findings.Add(provider);
+                    summary.Add($"Database provider: {(provider.Fails ? "violation" : "as declared")} ({rules.Document.Database.Provider ?? "none declared"})");
+                }
+                finally
+                {
+                    await session.DisposeAsync().ConfigureAwait(false);
+                    roundTrips = session.RoundTrips;
+                }
+            }
+            catch (Exception e) when (e is DatabaseTargetException or DatabaseUnreachableException)
+            {
+                databaseError = target is null ? $"HOTDASH_DATABASE_URL: {e.Message}" : target.Mask(e.Message);
+                skipped.Add(new SkippedConcern("database", databaseError));
+            }
+        }
+
+        var report = new AuditReport(started, DateTimeOffset.UtcNow, rules.Origin, rules.Sha256, targets, summary, findings, skipped, roundTrips);
+        return new AuditOutcome(rules, report, rls, databaseError);
+    }
+}

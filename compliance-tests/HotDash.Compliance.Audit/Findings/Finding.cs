@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace HotDash.Compliance.Audit.Findings;
+
+/// <summary>How a checked subject fared. A pass is recorded too: the report is evidence, not only a list of problems.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Severity>))]
+public enum Severity
+{
+    Pass,
+    Info,
+    Warning,
+    Error,
+}
+
+/// <summary>
+/// The one result shape of every audit and of the report: which rule, how bad, what was checked
+/// (subject), where (table, file:line, app/process), what is wrong and how to fix it (message),
+/// and the facts it rests on (evidence).
+/// </summary>
+public sealed record Finding(
+    string RuleId,
+    Severity Severity,
+    string Concern,
+    string Subject,
+    string Location,
+    string Message,
+    IReadOnlyList<string> Evidence)
+{
+    public bool Fails => Severity == Severity.Error;
+
+    public string HelpLink => AuditRules.HelpLink(RuleId);
+
+    public override string ToString() => $"{Location}: {Severity.ToString().ToLowerInvariant()} {RuleId}: {Message}";
+}
+
+/// <summary>The audit rule IDs (one namespace with the analyzers', see DESIGN.md) and their docs pages.</summary>
+public static class AuditRules
+{
+    public const string RulesFileInvalid = "HD0001";
+    public const string TableWithoutRls = "HD5001";
+    public const string RlsWithoutPolicy = "HD5002";
+    public const string PoliciesWithoutRls = "HD5003";
+    public const string ViewBypassesRls = "HD5004";
+    public const string StaleExemption = "HD5005";
+    public const string WrongDatabaseProvider = "HD6001";
+
+    public const string HelpLinkBase = "https://github.com/hotdash-dev/HotDash.Compliance/blob/main/docs/rules/";
+
+    public static string HelpLink(string ruleId) => HelpLinkBase + ruleId + ".md";
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using HotDash.Compliance.Audit.Findings;
+
+namespace HotDash.Compliance.Audit.Report;
+
+/// <summary>Writes compliance-report.md and compliance-report.json, and appends the Markdown to $GITHUB_STEP_SUMMARY.</summary>
+public static class ReportWriter
+{
+    public const string MarkdownFile = "compliance-report.md";
+    public const string JsonFile = "compliance-report.json";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static (string Markdown, string Json) Write(AuditReport report, string directory, string? stepSummaryPath)
+    {
+        Directory.CreateDirectory(directory);
+        var markdownPath = Path.Combine(directory, MarkdownFile);
+        var jsonPath = Path.Combine(directory, JsonFile);
+        var markdown = ToMarkdown(report);
+        File.WriteAllText(markdownPath, markdown);
+        File.WriteAllText(jsonPath, ToJson(report));
+        if (!string.IsNullOrWhiteSpace(stepSummaryPath))
+        {
+            File.AppendAllText(stepSummaryPath, markdown + Environment.NewLine);
+        }
+
+        return (markdownPath, jsonPath);
+    }
+
+    public static string ToJson(AuditReport report) => JsonSerializer.Serialize(
+        new
+        {
+            startedAt = report.StartedAt.ToString("O", CultureInfo.InvariantCulture),
+            finishedAt = report.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+            rules = new { file = report.RulesFile, sha256 = report.RulesSha256 },
+            targets = report.Targets,
+            summary = report.Summary,
+            counts = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => report.Findings.Count(f => f.Severity == s)),
+            databaseRoundTrips = report.DatabaseRoundTrips,
+            skipped = report.Skipped,
+            findings = report.Findings.Select(f => new
+            {
+                rule = f.RuleId,
+                severity = f.Severity.ToString().ToLowerInvariant(),
+                concern = f.Concern,
+                subject = f.Subject,
+                location = f.Location,
+                message = f.Message,
+                evidence = f.Evidence,
+                help = f.HelpLink,
+            }),
+        },
+        JsonOptions);
+
+    public static string ToMarkdown(AuditReport report)
+    {
+        var md = new StringBuilder();
+        var failed = report.Findings.Count(f => f.Fails);
+        md.AppendLine(CultureInfo.InvariantCulture, $"# HotDash compliance audit: {(failed == 0 && report.Skipped.Count == 0 ? "passed" : failed == 0 ? "passed (with skipped concerns)" : $"{failed} failing")}");
+        md.AppendLine();
+        md.AppendLine("| | |");
+        md.AppendLine("|---|---|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| started | {report.StartedAt.ToString("O", CultureInfo.InvariantCulture)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| finished | {report.FinishedAt.ToString("O", CultureInfo.InvariantCulture)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| rules | `{Cell(report.RulesFile)}` (SHA-256 `{report.RulesSha256}`) |");
+        foreach (var target in report.Targets)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| target | `{Cell(target)}` |");
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"| database round trips | {report.DatabaseRoundTrips} |");
+        md.AppendLine();
+        if (report.Summary.Count > 0)
+        {
+            md.AppendLine("## Summary");
+            md.AppendLine();
+            foreach (var line in report.Summary)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
+            }
+
+            md.AppendLine();
+        }
+
+        if (report.Skipped.Count > 0)
+        {
+            md.AppendLine("## Not audited");
+            md.AppendLine();
+            foreach (var skipped in report.Skipped)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- **{skipped.Concern}**: {skipped.Reason}");
+            }
+
+            md.AppendLine();
+        }
+
+        foreach (var concern in report.Findings.GroupBy(f => f.Concern))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {concern.Key}");
+            md.AppendLine();
+            md.AppendLine("| result | rule | subject | location | message | evidence |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            foreach (var f in concern.OrderByDescending(f => f.Severity).ThenBy(f => f.Subject, StringComparer.Ordinal))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {Icon(f.Severity)} {f.Severity.ToString().ToLowerInvariant()} | [{f.RuleId}]({f.HelpLink}) | {Cell(f.Subject)} | {Cell(f.Location)} | {Cell(f.Message)} | {string.Join("<br>", f.Evidence.Select(Cell))} |");
+            }
+
+            md.AppendLine();
+        }
+
+        return md.ToString();
+    }
+
+    private static string Icon(Severity severity) => severity switch
+    {
+        Severity.Pass => "✅",
+        Severity.Info => "ℹ️",
+        Severity.Warning => "⚠️",
+        _ => "❌",
+    };
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
+}

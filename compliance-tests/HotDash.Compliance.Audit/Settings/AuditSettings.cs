@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace HotDash.Compliance.Audit.Settings;
+
+/// <summary>
+/// What to audit, from environment variables (documented in README):
+/// HOTDASH_RULES, HOTDASH_DATABASE_URL, HOTDASH_REPO_ROOT, HOTDASH_FLY_MACHINES, HOTDASH_REPORT_DIR,
+/// HOTDASH_AUDIT_REQUIRE_ALL, HOTDASH_CONNECT_TIMEOUT_SECONDS, HOTDASH_STATEMENT_TIMEOUT_SECONDS.
+/// </summary>
+public sealed record AuditSettings
+{
+    public string? RulesPath { get; init; }
+
+    public string? DatabaseUrl { get; init; }
+
+    public required string RepoRoot { get; init; }
+
+    public IReadOnlyList<string> FlyMachinesFiles { get; init; } = [];
+
+    public required string ReportDirectory { get; init; }
+
+    /// <summary>The Monday/Thursday mode: a target that is not configured fails instead of skipping.</summary>
+    public bool RequireAll { get; init; }
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public static AuditSettings FromEnvironment() => FromVariables(name => Environment.GetEnvironmentVariable(name));
+
+    public static AuditSettings FromVariables(Func<string, string?> get)
+    {
+        var repoRoot = Path.GetFullPath(NonEmpty(get("HOTDASH_REPO_ROOT")) ?? Directory.GetCurrentDirectory());
+        var rules = NonEmpty(get("HOTDASH_RULES"));
+        if (rules is null && File.Exists(Path.Combine(repoRoot, "rules", "canonical-stack.json")))
+        {
+            rules = Path.Combine(repoRoot, "rules", "canonical-stack.json");
+        }
+
+        return new AuditSettings
+        {
+            RulesPath = rules is null ? null : Path.GetFullPath(rules, repoRoot),
+            DatabaseUrl = NonEmpty(get("HOTDASH_DATABASE_URL")),
+            RepoRoot = repoRoot,
+            FlyMachinesFiles = (NonEmpty(get("HOTDASH_FLY_MACHINES")) ?? string.Empty)
+                .Split([Path.PathSeparator, ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            ReportDirectory = Path.GetFullPath(NonEmpty(get("HOTDASH_REPORT_DIR")) ?? Path.Combine(repoRoot, "artifacts", "compliance"), repoRoot),
+            RequireAll = NonEmpty(get("HOTDASH_AUDIT_REQUIRE_ALL")) is "1" or "true" or "TRUE" or "True" or "yes",
+            ConnectTimeout = Seconds(get("HOTDASH_CONNECT_TIMEOUT_SECONDS"), 10),
+            StatementTimeout = Seconds(get("HOTDASH_STATEMENT_TIMEOUT_SECONDS"), 30),
+        };
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static TimeSpan Seconds(string? value, int fallback) =>
+        TimeSpan.FromSeconds(int.TryParse(value, out var seconds) && seconds > 0 ? seconds : fallback);
+}
