@@ -1,0 +1,94 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using HotDash.Compliance.Audit.Database;
+using HotDash.Compliance.Audit.Report;
+using HotDash.Compliance.Audit.Settings;
+using HotDash.Compliance.Audit.Tests.Infrastructure;
+
+namespace HotDash.Compliance.Audit.Tests.Database;
+
+/// <summary>The audit is read-only, bounded in time, and never prints a password.</summary>
+public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    private const string Password = "s3cr3t-P@ss/word";
+
+    [Fact]
+    public async Task The_audit_runs_as_a_select_only_role_with_read_only_default_and_never_prints_its_password()
+    {
+        var database = await server.CreateDatabaseAsync($"""
+            CREATE TABLE public.shops (id int);
+            ALTER TABLE public.shops ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY p ON public.shops USING (true);
+            CREATE TABLE public.orders (id int);
+            CREATE VIEW public.v AS SELECT 1 AS one;
+            CREATE ROLE hotdash_auditor LOGIN PASSWORD '{Password}';
+            GRANT USAGE ON SCHEMA public TO hotdash_auditor;
+            GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotdash_auditor;
+            ALTER ROLE hotdash_auditor SET default_transaction_read_only = on;
+            """);
+        var reportDirectory = Directory.CreateTempSubdirectory("hotdash-report-").FullName;
+        var settings = Settings(server.Url(database, "hotdash_auditor", Password), reportDirectory);
+
+        var outcome = await AuditRunner.RunAsync(settings);
+        var (markdown, json) = ReportWriter.Write(outcome.Report, reportDirectory, null);
+
+        outcome.DatabaseError.Should().BeNull();
+        outcome.Rls!.Summary.Should().Be("RLS coverage: 1/2 tables (50%)");
+        outcome.Findings.Should().Contain(f => f.RuleId == "HD5004" && f.Subject == "view public.v");
+        foreach (var text in new[] { File.ReadAllText(markdown), File.ReadAllText(json), string.Join("\n", outcome.Findings) })
+        {
+            text.Should().NotContain(Password).And.NotContain(Uri.EscapeDataString(Password));
+        }
+
+        File.ReadAllText(markdown).Should().Contain("postgres://hotdash_auditor@127.0.0.1:");
+    }
+
+    [Fact]
+    public async Task The_audit_transaction_refuses_writes()
+    {
+        var database = await server.CreateDatabaseAsync("CREATE TABLE public.t (id int);");
+        await using var session = await Audits.OpenAsync(server.Url(database));
+        var write = () => session.QueryAsync("INSERT INTO public.t VALUES (1) RETURNING id", _ => { }, r => r.GetInt32(0));
+        (await write.Should().ThrowAsync<DatabaseUnreachableException>()).WithMessage("*25006*read-only transaction*");
+        (await server.ScalarAsync<long>(database, "SELECT count(*) FROM public.t")).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_fails_fast_with_host_and_cause_but_no_password()
+    {
+        var closedPort = server.Port + 1 == 65536 ? server.Port - 1 : server.Port + 1;
+        var url = $"postgres://auditor:{Uri.EscapeDataString(Password)}@127.0.0.1:{closedPort}/hotdash";
+        var watch = Stopwatch.StartNew();
+        var outcome = await AuditRunner.RunAsync(Settings(url, Path.GetTempPath()) with { ConnectTimeout = TimeSpan.FromSeconds(3) });
+        watch.Stop();
+
+        outcome.DatabaseError.Should().Contain($"127.0.0.1:{closedPort}/hotdash").And.Contain("cannot audit").And.NotContain(Password);
+        outcome.Report.Skipped.Should().ContainSingle(s => s.Concern == "database");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "a refused connection must not hang the audit");
+    }
+
+    [Fact]
+    public async Task A_missing_database_url_skips_the_database_concern_with_the_reason()
+    {
+        var outcome = await AuditRunner.RunAsync(Settings(null, Path.GetTempPath()));
+        outcome.Report.Skipped.Should().ContainSingle().Which.Reason.Should().Contain("HOTDASH_DATABASE_URL is not set");
+        outcome.Findings.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_malformed_database_url_is_reported_without_its_secret()
+    {
+        var outcome = await AuditRunner.RunAsync(Settings($"Host=127.0.0.1;Pasword={Password}", Path.GetTempPath()));
+        outcome.DatabaseError.Should().StartWith("HOTDASH_DATABASE_URL: not a valid Npgsql connection string").And.NotContain(Password);
+    }
+
+    private static AuditSettings Settings(string? url, string reportDirectory) => new()
+    {
+        DatabaseUrl = url,
+        RepoRoot = Repository.Root,
+        RulesPath = Repository.PathOf("rules", "canonical-stack.json"),
+        ReportDirectory = reportDirectory,
+    };
+}

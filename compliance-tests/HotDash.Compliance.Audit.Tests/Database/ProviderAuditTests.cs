@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using System.Linq;
+using HotDash.Compliance.Audit.Database;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Tests.Infrastructure;
+
+namespace HotDash.Compliance.Audit.Tests.Database;
+
+/// <summary>The verdict from the host alone: no database needed.</summary>
+public class ProviderVerdictTests
+{
+    private static readonly HashSet<string> SupabaseInside = ["schema auth", "schema storage", "role anon", "role authenticated", "role service_role", "role supabase_admin"];
+
+    [Theory]
+    [InlineData("postgres://postgres:pw@db.abcdefghijklmnop.supabase.co:5432/postgres")]
+    [InlineData("postgres://postgres.abcdefghijklmnop:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres")]
+    [InlineData("Host=DB.ABCDEFGHIJKLMNOP.SUPABASE.CO.;Username=postgres;Password=pw")]
+    public void Supabase_hosts_pass(string url)
+    {
+        var finding = ProviderAudit.Judge(DatabaseTarget.Parse(url), Audits.Defaults, SupabaseInside);
+        finding.Severity.Should().Be(Severity.Pass);
+        finding.Evidence.Should().Contain(e => e.Contains("matches supabase pattern"));
+    }
+
+    [Theory]
+    [InlineData("postgres://postgres:pw@hotdash-staging-db.flycast:5432/hotdash", "*.flycast")]
+    [InlineData("postgres://postgres:pw@hotdash-db.internal:5432/hotdash", "*.internal")]
+    [InlineData("postgres://postgres:pw@top2.nearest.of.hotdash-db.internal:5432/hotdash", "*.internal")]
+    [InlineData("postgres://u:pw@direct.abc123.flympg.net/db", "*.flympg.net")]
+    [InlineData("Host=hotdash-db.fly.dev;Username=u;Password=pw", "*.fly.dev")]
+    public void Fly_hosts_fail_even_when_the_database_looks_like_supabase(string url, string pattern)
+    {
+        var finding = ProviderAudit.Judge(DatabaseTarget.Parse(url), Audits.Defaults, SupabaseInside);
+        finding.RuleId.Should().Be("HD6001");
+        finding.Severity.Should().Be(Severity.Error);
+        finding.Message.Should().Contain("hosted on fly-postgres").And.Contain("forbidden").And.Contain("the host decides");
+        finding.Evidence.Should().Contain(e => e.Contains($"pattern '{pattern}'"));
+        finding.Message.Should().NotContain("pw");
+    }
+}
+
+/// <summary>Each provider's signature, in a server of its own (roles and databases are cluster-wide).</summary>
+public sealed class SupabaseLikeProviderTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task A_supabase_like_database_on_loopback_is_recognised_from_inside()
+    {
+        var database = await server.CreateDatabaseAsync("""
+            CREATE SCHEMA auth; CREATE SCHEMA storage;
+            CREATE ROLE anon NOLOGIN; CREATE ROLE authenticated NOLOGIN; CREATE ROLE service_role NOLOGIN;
+            """);
+        await using var session = await Audits.OpenAsync(server.Url(database));
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        finding.Severity.Should().Be(Severity.Pass);
+        finding.Evidence.Should().Contain("host 127.0.0.1 matches no provider's host pattern");
+        finding.Evidence.Should().Contain(e => e.StartsWith("supabase signals inside the database: 5/6 found") && e.EndsWith("missing: role supabase_admin"));
+    }
+}
+
+public sealed class FlyLikeProviderTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task A_fly_postgres_like_database_is_a_violation_with_its_evidence()
+    {
+        await server.ExecuteAsync("postgres", "CREATE DATABASE repmgr");
+        await server.ExecuteAsync("postgres", "CREATE ROLE flypgadmin LOGIN SUPERUSER");
+        var database = await server.CreateDatabaseAsync("CREATE TABLE public.staging (id int);");
+        await using var session = await Audits.OpenAsync(server.Url(database));
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        finding.Severity.Should().Be(Severity.Error);
+        finding.Message.Should().Contain("signature of fly-postgres, not of the declared provider supabase");
+        finding.Evidence.Should().Contain("fly-postgres signals inside the database: 2/2 found (role flypgadmin, database repmgr)");
+    }
+}
+
+public sealed class PlainPostgresProviderTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task A_database_with_no_signature_cannot_be_confirmed()
+    {
+        var database = await server.CreateDatabaseAsync("CREATE SCHEMA auth;");
+        await using var session = await Audits.OpenAsync(server.Url(database));
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        finding.Severity.Should().Be(Severity.Error);
+        finding.Message.Should().StartWith("Cannot confirm that the database is supabase");
+        finding.Evidence.Should().Contain(e => e.StartsWith("supabase signals inside the database: 1/6 found (schema auth)"));
+    }
+}
