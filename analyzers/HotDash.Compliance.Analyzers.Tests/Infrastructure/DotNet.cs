@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Text.RegularExpressions;
 
@@ -21,37 +20,12 @@ internal sealed record DotNetResult(int ExitCode, string Output)
 
 internal sealed record BuildDiagnostic(string File, int Line, int Column, string Severity, string Id, string Message);
 
-/// <summary>Runs the real dotnet CLI, bounded in time, with no shared compiler server left behind.</summary>
+/// <summary>Runs the real dotnet CLI, bounded in time.</summary>
 internal static class DotNet
 {
     public static DotNetResult Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit((int)timeout.TotalMilliseconds))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}");
-        }
-
-        return new DotNetResult(process.ExitCode, stdout.Result + stderr.Result);
+        var result = ProcessRunner.Run("dotnet", workingDirectory, timeout, null, arguments);
+        return new DotNetResult(result.ExitCode, result.Output);
     }
 }

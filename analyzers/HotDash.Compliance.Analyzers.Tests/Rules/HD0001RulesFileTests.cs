@@ -12,7 +12,7 @@ public class HD0001RulesFileTests
 
     [Fact]
     public Task A_valid_rules_file_reports_nothing() =>
-        Verify.VerifyAsync("class C { }", Infrastructure.Repository.Read("rules", "canonical-stack.json"));
+        Verify.VerifyAsync("class C { }", Repository.Read("rules", "canonical-stack.json"));
 
     [Fact]
     public Task Bad_json_is_reported_at_its_line_and_column() =>

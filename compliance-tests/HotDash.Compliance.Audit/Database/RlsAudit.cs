@@ -177,7 +177,7 @@ public sealed class RlsAudit
         if (!table.RlsEnabled)
         {
             return new Finding(AuditRules.TableWithoutRls, Severity.Error, Concern, subject, location,
-                $"{table.KindName} {table.QualifiedName} does not have row-level security enabled: every role with table rights reads every row.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY; then add policies (CREATE POLICY ...).",
+                $"{char.ToUpperInvariant(table.KindName[0])}{table.KindName[1..]} {table.QualifiedName} does not have row-level security enabled: every role with table rights reads every row.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY; then add policies (CREATE POLICY ...).",
                 evidence);
         }
 

@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HotDash.Compliance.Audit;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Report;
+using HotDash.Compliance.Audit.Rules;
+using HotDash.Compliance.Audit.Settings;
+
+namespace HotDash.Compliance.Suite;
+
+/// <summary>
+/// Runs the whole audit once per test run (one catalog query per concern), writes the evidence
+/// report, and hands each test case its subject's findings.
+/// </summary>
+internal static class SuiteAudit
+{
+    public static AuditSettings Settings { get; } = AuditSettings.FromEnvironment();
+
+    private static readonly Lazy<(AuditOutcome? Outcome, string? Error)> Run = new(() =>
+    {
+        var settings = Settings;
+        try
+        {
+            var outcome = AuditRunner.RunAsync(settings).GetAwaiter().GetResult();
+            var (markdown, json) = ReportWriter.Write(outcome.Report, settings.ReportDirectory, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
+            ReportPaths = [markdown, json];
+            return (outcome, null);
+        }
+        catch (RulesFileException e)
+        {
+            return (null, e.Message);
+        }
+    });
+
+    public static IReadOnlyList<string> ReportPaths { get; private set; } = [];
+
+    /// <summary>The outcome; fails the calling test when the rules file could not be loaded.</summary>
+    public static AuditOutcome Outcome => Run.Value.Outcome ?? throw new Xunit.Sdk.XunitException(Run.Value.Error);
+
+    public static string? LoadError => Run.Value.Error;
+
+    /// <summary>Rows for a theory: one per subject, or one placeholder row that will skip or fail with the reason.</summary>
+    public static TheoryData<string> Subjects(Func<AuditOutcome, IEnumerable<string>> select, string placeholder)
+    {
+        var rows = new TheoryData<string>();
+        var outcome = Run.Value.Outcome;
+        var subjects = outcome is null ? [] : select(outcome).ToList();
+        foreach (var subject in subjects.Count > 0 ? subjects : [placeholder])
+        {
+            rows.Add(subject);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Skips (or, in the Monday/Thursday mode, fails) when the concern was not audited.</summary>
+    public static void RequireAudited(string concern)
+    {
+        var skipped = Outcome.Report.Skipped.FirstOrDefault(s => s.Concern == concern);
+        if (skipped is null)
+        {
+            return;
+        }
+
+        if (Settings.RequireAll || Outcome.DatabaseError is not null)
+        {
+            // Unreachable is a failure whatever the mode; not configured fails only when everything is required.
+            throw new Xunit.Sdk.XunitException($"{concern} not audited: {skipped.Reason}" + (Settings.RequireAll ? " (HOTDASH_AUDIT_REQUIRE_ALL=1)" : string.Empty));
+        }
+
+        Skip.If(true, $"{concern} not audited: {skipped.Reason}");
+    }
+
+    /// <summary>Fails with every failing finding, each saying where, which rule, what and how to fix it.</summary>
+    public static void AssertPasses(IReadOnlyCollection<Finding> findings, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        foreach (var finding in findings)
+        {
+            output.WriteLine(Describe(finding));
+        }
+
+        var failing = findings.Where(f => f.Fails).ToList();
+        if (failing.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException(string.Join(Environment.NewLine + Environment.NewLine, failing.Select(Describe)));
+        }
+    }
+
+    public static string Describe(Finding f) =>
+        $"{f.Severity.ToString().ToUpperInvariant()} {f.RuleId} {f.Subject} at {f.Location}{Environment.NewLine}" +
+        $"  {f.Message}{Environment.NewLine}" +
+        string.Concat(f.Evidence.Select(e => $"  evidence: {e}{Environment.NewLine}")) +
+        $"  see {f.HelpLink}";
+}
