@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace HotDash.Compliance.Audit.Tests.EndToEnd;
+
+/// <summary>
+/// The suite as users run it: `samples/run-audit.sh` (disposable PostgreSQL, Supabase-style migrations,
+/// `dotnet test` of HotDash.Compliance.Suite), and the Monday/Thursday mode with no target.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class SuiteRunTests
+{
+    [Fact]
+    public void The_sample_audit_fails_on_the_one_table_without_rls_and_leaves_the_evidence()
+    {
+        var reports = Directory.CreateTempSubdirectory("hotdash-sample-report-").FullName;
+        var stepSummary = Path.Combine(reports, "step-summary.md");
+        var run = ProcessRunner.Run("bash", Repository.Root, TimeSpan.FromMinutes(8),
+            new Dictionary<string, string?> { ["HOTDASH_REPORT_DIR"] = reports, ["GITHUB_STEP_SUMMARY"] = stepSummary },
+            Repository.PathOf("samples", "run-audit.sh"));
+
+        run.ExitCode.Should().NotBe(0, "the sample carries a table without RLS");
+        foreach (var table in new[] { "shops", "operators", "tickets", "conversations", "agent_runs", "decisions" })
+        {
+            run.Output.Should().Contain($"Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Table_has_row_level_security(table: \"public.{table}\")");
+        }
+
+        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Table_has_row_level_security(table: \"public.inventory_alerts\")");
+        run.Output.Should().Contain("Rls_coverage_is_complete(summary: \"RLS coverage: 6/7 tables (86%)\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Database_is_the_declared_provider");
+        run.Output.Should().Contain($"Evidence report: {reports}/compliance-report.md");
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "compliance-report.json")));
+        var root = json.RootElement;
+        DateTimeOffset.Parse(root.GetProperty("startedAt").GetString()!).Should().BeAfter(DateTimeOffset.UtcNow.AddHours(-1));
+        root.GetProperty("rules").GetProperty("sha256").GetString().Should().MatchRegex("^[0-9a-f]{64}$");
+        root.GetProperty("targets")[0].GetString().Should().StartWith("postgres://hotdash_auditor@127.0.0.1:");
+        var errors = root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "error").ToList();
+        errors.Should().ContainSingle().Which.GetProperty("subject").GetString().Should().Be("table public.inventory_alerts");
+        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(7, "six tables and the provider");
+
+        var markdown = File.ReadAllText(Path.Combine(reports, "compliance-report.md"));
+        File.ReadAllText(stepSummary).Should().Contain(markdown);
+        var secret = new Regex("sample-[0-9]+-[0-9]+");
+        secret.IsMatch(markdown + root.GetRawText() + run.Output).Should().BeFalse("the auditor's password must never be printed");
+    }
+
+    [Fact]
+    public void In_the_monday_thursday_mode_a_missing_target_fails_instead_of_skipping()
+    {
+        var reports = Directory.CreateTempSubdirectory("hotdash-strict-report-").FullName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["HOTDASH_DATABASE_URL"] = null,
+            ["HOTDASH_REPO_ROOT"] = Repository.PathOf("samples"),
+            ["HOTDASH_RULES"] = Repository.PathOf("samples", "hotdash.rules.json"),
+            ["HOTDASH_REPORT_DIR"] = reports,
+        };
+        var suite = Repository.PathOf("compliance-tests", "HotDash.Compliance.Suite");
+
+        var lenient = ProcessRunner.Run("dotnet", Repository.Root, TimeSpan.FromMinutes(5), environment, "test", suite, "--logger", "console;verbosity=normal");
+        lenient.ExitCode.Should().Be(0, lenient.Output);
+        lenient.Output.Should().Contain("Skipped HotDash.Compliance.Suite.DatabaseComplianceTests.Database_is_the_declared_provider");
+
+        environment["HOTDASH_AUDIT_REQUIRE_ALL"] = "1";
+        var strict = ProcessRunner.Run("dotnet", Repository.Root, TimeSpan.FromMinutes(5), environment, "test", suite, "--no-build", "--logger", "console;verbosity=normal");
+        strict.ExitCode.Should().NotBe(0);
+        strict.Output.Should().Contain("database not audited: HOTDASH_DATABASE_URL is not set").And.Contain("(HOTDASH_AUDIT_REQUIRE_ALL=1)");
+    }
+}
