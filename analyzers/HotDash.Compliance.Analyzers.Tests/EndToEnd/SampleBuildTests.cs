@@ -51,10 +51,18 @@ public class SampleBuildTests
     }
 
     [Fact]
+    public void The_staging_connection_string_to_fly_postgres_is_reported()
+    {
+        var (line, column) = Find("appsettings.Staging.json", "hotdash-staging-db.flycast");
+        Diagnostic("HD3001", "appsettings.Staging.json").Should().ContainSingle(d => d.Line == line && d.Column == column)
+            .Which.Message.Should().Contain("fly-postgres").And.Contain("the declared provider is supabase");
+    }
+
+    [Fact]
     public void The_canonical_code_raises_nothing()
     {
         Build.Value.Diagnostics.Where(d => d.File.EndsWith("ShopifyAdminSession.cs", StringComparison.Ordinal)).Should().BeEmpty();
-        Build.Value.Diagnostics.Where(d => d.Id.StartsWith("HD", StringComparison.Ordinal)).Should().HaveCount(4, Build.Value.Output);
+        Build.Value.Diagnostics.Where(d => d.Id.StartsWith("HD", StringComparison.Ordinal)).Should().HaveCount(5, Build.Value.Output);
         Build.Value.Diagnostics.Should().NotContain(d => d.Id == "AD0001" || d.Id.StartsWith("CS", StringComparison.Ordinal), Build.Value.Output);
     }
 

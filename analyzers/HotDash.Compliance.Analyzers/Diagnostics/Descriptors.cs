@@ -14,6 +14,7 @@ public static class Descriptors
     public const string ConfigurationCategory = "HotDash.Configuration";
     public const string SecurityCategory = "HotDash.Security";
     public const string ApiCategory = "HotDash.Api";
+    public const string DatabaseCategory = "HotDash.Database";
 
     public static readonly DiagnosticDescriptor RulesFileInvalid = Create(
         "HD0001",
@@ -46,6 +47,14 @@ public static class Descriptors
         ApiCategory,
         DiagnosticSeverity.Warning,
         "An API listed under bannedApis in the rules file (documentation-comment ID syntax, as in BannedSymbols.txt) is used.");
+
+    public static readonly DiagnosticDescriptor ForbiddenDatabaseProvider = Create(
+        "HD3001",
+        "Connection string points at a forbidden database provider",
+        "Connection string points at host '{0}', which is {1} (host pattern '{2}'), a provider the HotDash rules forbid; the declared provider is {3}: use its connection string",
+        DatabaseCategory,
+        DiagnosticSeverity.Warning,
+        "A PostgreSQL connection string (postgres:// URI, or Host=/Server= keywords) in a string literal or an appsettings*.json value names a host that the rules classify as a forbidden provider, such as Fly Postgres (*.flycast, *.internal). The same classifier drives the test-time audit HD6001.");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");

@@ -12,12 +12,14 @@ internal sealed class HotDashRules
         string origin,
         ImmutableArray<DeprecatedKey> deprecatedKeys,
         ImmutableArray<SecretPattern> secretPatterns,
-        ImmutableArray<BannedApi> bannedApis)
+        ImmutableArray<BannedApi> bannedApis,
+        DatabaseProviders database)
     {
         Origin = origin;
         DeprecatedKeys = deprecatedKeys;
         SecretPatterns = secretPatterns;
         BannedApis = bannedApis;
+        Database = database;
     }
 
     /// <summary>Where the rules came from: a file path, or "built-in defaults".</summary>
@@ -28,6 +30,10 @@ internal sealed class HotDashRules
     public ImmutableArray<SecretPattern> SecretPatterns { get; }
 
     public ImmutableArray<BannedApi> BannedApis { get; }
+
+    public DatabaseProviders Database { get; }
+
+    public HotDashRules WithOrigin(string origin) => new(origin, DeprecatedKeys, SecretPatterns, BannedApis, Database);
 
     /// <summary>The deprecated key that <paramref name="key"/> spells, in any spelling configuration treats as equal.</summary>
     public DeprecatedKey? FindDeprecatedKey(string key)
@@ -95,6 +101,25 @@ internal sealed class BannedApi
     public string SymbolId { get; }
 
     public string Message { get; }
+}
+
+/// <summary>The declared database provider, the forbidden ones, and how each is recognised by host.</summary>
+internal sealed class DatabaseProviders
+{
+    public static readonly DatabaseProviders None = new(null, ImmutableArray<string>.Empty, ImmutableArray<HotDash.Compliance.Providers.ProviderHosts>.Empty);
+
+    public DatabaseProviders(string? declared, ImmutableArray<string> forbidden, ImmutableArray<HotDash.Compliance.Providers.ProviderHosts> hosts)
+    {
+        Declared = declared;
+        Forbidden = forbidden;
+        Hosts = hosts;
+    }
+
+    public string? Declared { get; }
+
+    public ImmutableArray<string> Forbidden { get; }
+
+    public ImmutableArray<HotDash.Compliance.Providers.ProviderHosts> Hosts { get; }
 }
 
 /// <summary>How .NET configuration compares keys: case-insensitively, with ':' and '__' as the same separator.</summary>

@@ -63,7 +63,7 @@ internal static class RulesLoader
 
         // The defaults are the repository's own rules file, validated by the test suite; an
         // unloadable copy would be a packaging bug, and an empty rule set is the safe reaction.
-        return result.Rules ?? new HotDashRules(DefaultsOrigin, ImmutableArray<DeprecatedKey>.Empty, ImmutableArray<SecretPattern>.Empty, ImmutableArray<BannedApi>.Empty);
+        return result.Rules ?? new HotDashRules(DefaultsOrigin, ImmutableArray<DeprecatedKey>.Empty, ImmutableArray<SecretPattern>.Empty, ImmutableArray<BannedApi>.Empty, DatabaseProviders.None);
     });
 
     public static HotDashRules Defaults => BuiltInDefaults.Value;
@@ -117,12 +117,22 @@ internal static class RulesLoader
             .Select(b => new BannedApi(b.GetString("symbol")!, b.GetString("message")!))
             .ToImmutableArray();
 
+        var databaseRules = root.Get("database");
+        var database = databaseRules is null
+            ? DatabaseProviders.None
+            : new DatabaseProviders(
+                databaseRules.GetString("provider"),
+                databaseRules.GetItems("forbiddenProviders").Select(p => p.Text!).ToImmutableArray(),
+                databaseRules.GetItems("providers")
+                    .Select(p => new HotDash.Compliance.Providers.ProviderHosts(p.GetString("name")!, p.GetItems("hostPatterns").Select(h => h.Text!).ToArray()))
+                    .ToImmutableArray());
+
         if (problems.Count > 0)
         {
             return Failed(problems.ToArray());
         }
 
-        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned), ImmutableArray<RulesProblem>.Empty);
+        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database), ImmutableArray<RulesProblem>.Empty);
     }
 
     private static RulesLoadResult Failed(params RulesProblem[] problems) => new(null, problems.ToImmutableArray());

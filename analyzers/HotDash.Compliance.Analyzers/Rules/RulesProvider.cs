@@ -57,7 +57,7 @@ internal static class RulesProvider
 
             if (context.TryGetValue(text, Cache, out var result) && result.Rules is not null)
             {
-                return new CompilationRules(WithOrigin(result.Rules, file.Path), file, result);
+                return new CompilationRules(result.Rules.WithOrigin(file.Path), file, result);
             }
 
             return new CompilationRules(RulesLoader.Defaults, file, result);
@@ -85,7 +85,4 @@ internal static class RulesProvider
         return name.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) &&
                name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
     }
-
-    private static HotDashRules WithOrigin(HotDashRules rules, string path) =>
-        new(path, rules.DeprecatedKeys, rules.SecretPatterns, rules.BannedApis);
 }
