@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample: a disposable PostgreSQL on loopback, the Supabase-style
 # migrations of samples/supabase, the compliance suite against it, and the evidence report.
-# The sample carries a deliberate drift (one table of seven without RLS), so the suite FAILS,
+# plus the Chatwoot fly.toml and a `fly machines list --json` snapshot of samples/fly.
+# The sample carries the deliberate drifts (one table of seven without RLS, a Chatwoot worker at
+# 1024 MB where 2048 MB are required, a machine that differs from fly.toml), so the suite FAILS,
 # as it must; the exit code is the suite's.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +27,7 @@ psql "$admin/hotdash" -v ON_ERROR_STOP=1 -q -v auditor_password="$auditor_passwo
 export HOTDASH_DATABASE_URL="postgres://hotdash_auditor:$auditor_password@127.0.0.1:$port/hotdash"
 export HOTDASH_RULES="$root/samples/hotdash.rules.json"
 export HOTDASH_REPO_ROOT="$root/samples"
+export HOTDASH_FLY_MACHINES="hotdash-chatwoot=$root/samples/fly/chatwoot/machines.json"
 export HOTDASH_REPORT_DIR="${HOTDASH_REPORT_DIR:-$root/artifacts/sample-audit}"
 
 dotnet test "$root/compliance-tests/HotDash.Compliance.Suite" --logger "console;verbosity=normal"

@@ -12,7 +12,7 @@ using HotDash.Compliance.Audit.Settings;
 namespace HotDash.Compliance.Audit;
 
 /// <summary>Everything one audit run produced: per-concern results for the suite's test cases, and the report.</summary>
-public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, string? DatabaseError)
+public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, string? DatabaseError, Fly.FlyAuditResult? Fly)
 {
     public IReadOnlyList<Finding> Findings => Report.Findings;
 }
@@ -67,7 +67,22 @@ public static class AuditRunner
             }
         }
 
+        Fly.FlyAuditResult? fly = null;
+        if (rules.Document.Fly.Apps.Count > 0)
+        {
+            var snapshots = Fly.MachinesSnapshotSource.FromSetting(settings.FlyMachinesFiles);
+            fly = new Fly.FlyMemoryAudit().Run(rules.Document, settings.RepoRoot, snapshots);
+            findings.AddRange(fly.Findings);
+            summary.Add(fly.Summary);
+            targets.Add($"fly.toml files under {settings.RepoRoot}");
+            targets.AddRange(snapshots.Select(s => $"machines snapshot {(s.App is null ? string.Empty : s.App + "=")}{s.Path}"));
+            if (snapshots.Count == 0)
+            {
+                skipped.Add(new SkippedConcern("fly-machines", "HOTDASH_FLY_MACHINES is not set: live machines were not compared with fly.toml and the rules"));
+            }
+        }
+
         var report = new AuditReport(started, DateTimeOffset.UtcNow, rules.Origin, rules.Sha256, targets, summary, findings, skipped, roundTrips);
-        return new AuditOutcome(rules, report, rls, databaseError);
+        return new AuditOutcome(rules, report, rls, databaseError, fly);
     }
 }

@@ -73,8 +73,8 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
     public async Task A_missing_database_url_skips_the_database_concern_with_the_reason()
     {
         var outcome = await AuditRunner.RunAsync(Settings(null, Path.GetTempPath()));
-        outcome.Report.Skipped.Should().ContainSingle().Which.Reason.Should().Contain("HOTDASH_DATABASE_URL is not set");
-        outcome.Findings.Should().BeEmpty();
+        outcome.Report.Skipped.Should().ContainSingle(s => s.Concern == "database").Which.Reason.Should().Contain("HOTDASH_DATABASE_URL is not set");
+        outcome.Findings.Should().NotContain(f => f.RuleId.StartsWith("HD5") || f.RuleId.StartsWith("HD6"));
     }
 
     [Fact]

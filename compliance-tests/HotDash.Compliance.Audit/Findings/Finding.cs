@@ -44,6 +44,10 @@ public static class AuditRules
     public const string ViewBypassesRls = "HD5004";
     public const string StaleExemption = "HD5005";
     public const string WrongDatabaseProvider = "HD6001";
+    public const string FlyMemoryBelowMinimum = "HD7001";
+    public const string FlyMachineDrift = "HD7002";
+    public const string FlyDeclarationMissing = "HD7003";
+    public const string FlyConfigInvalid = "HD7004";
 
     public const string HelpLinkBase = "https://github.com/hotdash-dev/HotDash.Compliance/blob/main/docs/rules/";
 

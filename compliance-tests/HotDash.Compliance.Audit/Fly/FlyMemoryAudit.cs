@@ -1,0 +1,225 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Rules;
+
+namespace HotDash.Compliance.Audit.Fly;
+
+/// <summary>A machines snapshot and the app it belongs to (HOTDASH_FLY_MACHINES entries: app=path, or a path).</summary>
+public sealed record MachinesSnapshotSource(string? App, string Path)
+{
+    public static IReadOnlyList<MachinesSnapshotSource> FromSetting(IEnumerable<string> entries) =>
+        entries.Select(e => e.Contains('=', StringComparison.Ordinal) ? new MachinesSnapshotSource(e[..e.IndexOf('=', StringComparison.Ordinal)], e[(e.IndexOf('=', StringComparison.Ordinal) + 1)..]) : new MachinesSnapshotSource(null, e)).ToList();
+}
+
+/// <summary>The Fly audit's findings, and the (app, process group) subjects it judged.</summary>
+public sealed record FlyAuditResult(IReadOnlyList<string> Subjects, IReadOnlyList<Finding> Findings, bool MachinesAudited)
+{
+    public string Summary
+    {
+        get
+        {
+            var ok = Subjects.Count(s => !Findings.Any(f => f.Subject == s && f.Fails));
+            return $"Fly memory: {ok}/{Subjects.Count} process groups at their declared minimum{(MachinesAudited ? " (fly.toml and live machines)" : " (fly.toml only)")}";
+        }
+    }
+}
+
+/// <summary>
+/// HD7001-HD7004: every (app, process group) the rules name has at least its minimum memory, as its
+/// fly.toml declares it and as its live machines run, and the machines run what fly.toml declares.
+/// </summary>
+public sealed class FlyMemoryAudit
+{
+    public const string Concern = "fly-memory";
+
+    public FlyAuditResult Run(RulesDocument rules, string repoRoot, IReadOnlyList<MachinesSnapshotSource> snapshots)
+    {
+        var findings = new List<Finding>();
+        var subjects = new List<string>();
+        var machinesByApp = LoadSnapshots(rules, snapshots, findings);
+
+        foreach (var app in rules.Fly.Apps)
+        {
+            var path = System.IO.Path.GetFullPath(app.Config, repoRoot);
+            var appSubject = $"app {app.Name}";
+            FlyConfig config;
+            try
+            {
+                config = FlyConfig.Load(path);
+            }
+            catch (FlyConfigException e)
+            {
+                subjects.AddRange(app.Processes.Select(p => Subject(app.Name, p.Group)));
+                var missing = e.Line == 0;
+                foreach (var process in app.Processes)
+                {
+                    findings.Add(new Finding(missing ? AuditRules.FlyDeclarationMissing : AuditRules.FlyConfigInvalid, Severity.Error, Concern, Subject(app.Name, process.Group),
+                        missing ? path : $"{e.File}:{e.Line}:{e.Column}",
+                        missing
+                            ? $"The rules name app '{app.Name}' with its fly.toml at {app.Config} (under HOTDASH_REPO_ROOT), but there is no such file. Fix the path in the rules, or set HOTDASH_REPO_ROOT."
+                            : $"fly.toml of app '{app.Name}' cannot be read: {e.Reason}. flyctl would reject it too; fix it before its memory can be audited.",
+                        [$"config: {path}"]));
+                }
+
+                continue;
+            }
+
+            if (config.AppName is { } declared && !string.Equals(declared, app.Name, StringComparison.Ordinal))
+            {
+                findings.Add(new Finding(AuditRules.FlyDeclarationMissing, Severity.Error, Concern, appSubject, $"{path}:1",
+                    $"The rules name app '{app.Name}', but {app.Config} declares app = '{declared}'. Point the rules at the right fly.toml, or fix the app name.",
+                    [$"fly.toml app = '{declared}'"]));
+            }
+
+            foreach (var process in app.Processes)
+            {
+                var subject = Subject(app.Name, process.Group);
+                subjects.Add(subject);
+                AuditGroup(app, process, config, path, subject, machinesByApp.GetValueOrDefault(app.Name), findings);
+            }
+        }
+
+        return new FlyAuditResult(subjects, findings, machinesByApp.Count > 0);
+    }
+
+    public static string Subject(string app, string group) => $"{app}/{group}";
+
+    private static void AuditGroup(FlyAppRule app, FlyProcessRule process, FlyConfig config, string path, string subject, List<FlyMachine>? machines, List<Finding> findings)
+    {
+        if (!TryMinimum(process.MinMemory, out var minimum))
+        {
+            // The schema validates minMemory; a value it lets through but flyctl's units reject is still reported.
+            findings.Add(new Finding(AuditRules.FlyConfigInvalid, Severity.Error, Concern, subject, "rules file: fly.apps", $"minMemory {process.MinMemory} of {subject} is not a memory size.", []));
+            return;
+        }
+
+        if (!config.Groups.Contains(process.Group))
+        {
+            findings.Add(new Finding(AuditRules.FlyDeclarationMissing, Severity.Error, Concern, subject, $"{path}:{config.ProcessesLine}",
+                $"The rules require process group '{process.Group}' of app '{app.Name}' to have at least {minimum} MB, but fly.toml declares no such group (groups: {string.Join(", ", config.Groups)}). Add it to [processes], or fix the rules.",
+                [$"groups in fly.toml: {string.Join(", ", config.Groups)}"]));
+            return;
+        }
+
+        var size = config.SizeOf(process.Group);
+        var location = $"{path}:{size.Line}";
+        var evidence = size.Evidence.Append($"required: at least {minimum} MB").ToList();
+        if (size.Error is not null)
+        {
+            findings.Add(new Finding(AuditRules.FlyConfigInvalid, Severity.Error, Concern, subject, location,
+                $"fly.toml sizes process group '{process.Group}' of app '{app.Name}' with a value flyctl rejects: {size.Error}.", evidence));
+        }
+        else if (size.MemoryMb is null)
+        {
+            findings.Add(new Finding(AuditRules.FlyDeclarationMissing, Severity.Error, Concern, subject, location,
+                $"fly.toml gives process group '{process.Group}' of app '{app.Name}' no size at all: no [[vm]] section names it and none applies to every group, so `fly deploy` leaves its machines at whatever size they have (and `fly scale` falls back to shared-cpu-1x, 256 MB). The rules require at least {minimum} MB: add [[vm]] with processes = [\"{process.Group}\"] and memory = \"{minimum}mb\".",
+                evidence));
+        }
+        else if (size.MemoryMb < minimum)
+        {
+            findings.Add(new Finding(AuditRules.FlyMemoryBelowMinimum, Severity.Error, Concern, subject, location,
+                $"Process group '{process.Group}' of app '{app.Name}' is declared with {size.MemoryMb} MB in {size.Section!.Describe()}, below the required {minimum} MB. Set memory = \"{minimum}mb\" in that section (and run fly scale memory {minimum} --process-group {process.Group} for the running machines).",
+                evidence));
+        }
+        else
+        {
+            findings.Add(new Finding(AuditRules.FlyMemoryBelowMinimum, Severity.Pass, Concern, subject, location,
+                $"Process group '{process.Group}' of app '{app.Name}' is declared with {size.MemoryMb} MB (at least {minimum} MB required).", evidence));
+        }
+
+        foreach (var machine in machines?.Where(m => m.Group == process.Group) ?? [])
+        {
+            AuditMachine(app, process, machine, size.MemoryMb, minimum, subject, findings);
+        }
+    }
+
+    private static void AuditMachine(FlyAppRule app, FlyProcessRule process, FlyMachine machine, int? declared, int minimum, string subject, List<Finding> findings)
+    {
+        var location = $"machine {machine.Id} ({machine.Source})";
+        var evidence = new List<string> { $"state: {machine.State ?? "unknown"}", $"config.guest.memory_mb = {machine.MemoryMb?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}" };
+        if (machine.MemoryMb is not { } running)
+        {
+            findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, subject, location, $"Machine {machine.Id} cannot be checked: {machine.Problem}.", evidence));
+            return;
+        }
+
+        if (running < minimum)
+        {
+            findings.Add(new Finding(AuditRules.FlyMemoryBelowMinimum, Severity.Error, Concern, subject, location,
+                $"Machine {machine.Id} in process group '{process.Group}' of app '{app.Name}' runs with {running} MB, below the required {minimum} MB. Fix: fly scale memory {minimum} --process-group {process.Group} -a {app.Name}.",
+                evidence));
+        }
+
+        if (declared is { } toml && running != toml)
+        {
+            findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Error, Concern, subject, location,
+                $"Drift: fly.toml says {toml} MB for process group '{process.Group}', but machine {machine.Id} runs {running} MB. The next deploy or scale will change it; make fly.toml and the machines agree.",
+                evidence));
+        }
+        else if (running >= minimum)
+        {
+            findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Pass, Concern, subject, location,
+                $"Machine {machine.Id} runs {running} MB, as fly.toml declares.", evidence));
+        }
+    }
+
+    private static Dictionary<string, List<FlyMachine>> LoadSnapshots(RulesDocument rules, IReadOnlyList<MachinesSnapshotSource> snapshots, List<Finding> findings)
+    {
+        var byApp = new Dictionary<string, List<FlyMachine>>(StringComparer.Ordinal);
+        foreach (var snapshot in snapshots)
+        {
+            var app = snapshot.App
+                      ?? (rules.Fly.Apps.Count == 1 ? rules.Fly.Apps[0].Name : rules.Fly.Apps.FirstOrDefault(a => System.IO.Path.GetFileName(snapshot.Path).Contains(a.Name, StringComparison.Ordinal))?.Name);
+            if (app is null)
+            {
+                findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Error, Concern, "machines snapshot", snapshot.Path,
+                    $"Cannot tell which app the machines snapshot {snapshot.Path} belongs to: write HOTDASH_FLY_MACHINES entries as app=path.", []));
+                continue;
+            }
+
+            try
+            {
+                var machines = FlyMachinesSnapshot.Load(snapshot.Path);
+                var known = rules.Fly.Apps.FirstOrDefault(a => a.Name == app);
+                foreach (var stray in machines.Where(m => m.Group is null && m.Problem is not null))
+                {
+                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, $"app {app}", $"machine {stray.Id} ({stray.Source})",
+                        $"Machine {stray.Id} of app '{app}' cannot be checked: {stray.Problem}.", [$"state: {stray.State ?? "unknown"}"]));
+                }
+
+                if (!byApp.TryGetValue(app, out var list))
+                {
+                    byApp[app] = list = [];
+                }
+
+                list.AddRange(machines);
+                if (known is null)
+                {
+                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, $"app {app}", snapshot.Path,
+                        $"The machines snapshot is for app '{app}', which the rules do not name; nothing in it was audited.", []));
+                }
+            }
+            catch (FlyMachinesException e)
+            {
+                findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Error, Concern, $"app {app}", snapshot.Path, e.Message, []));
+            }
+        }
+
+        return byApp;
+    }
+
+    private static bool TryMinimum(JsonElement value, out int megabytes)
+    {
+        object? raw = value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
+            JsonValueKind.String => value.GetString(),
+            _ => null,
+        };
+        return FlyMemory.TryParse(raw, out megabytes, out _);
+    }
+}

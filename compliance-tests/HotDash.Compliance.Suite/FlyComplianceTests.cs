@@ -1,0 +1,28 @@
+using System.Linq;
+using HotDash.Compliance.Audit.Fly;
+using Xunit.Abstractions;
+
+namespace HotDash.Compliance.Suite;
+
+/// <summary>Fly.io memory per (app, process group), as fly.toml declares it and as the live machines run it.</summary>
+public sealed class FlyComplianceTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> ProcessGroups() =>
+        SuiteAudit.Subjects(o => o.Fly?.Subjects ?? [], "(no Fly apps in the rules)");
+
+    [SkippableTheory]
+    [MemberData(nameof(ProcessGroups))]
+    public void Process_group_has_its_memory(string appAndGroup)
+    {
+        Skip.If(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyMemoryAudit.Concern && (f.Subject == appAndGroup || f.Subject == "app " + appAndGroup.Split('/')[0])).ToList(), output);
+    }
+
+    [SkippableFact]
+    public void Machines_snapshots_are_readable()
+    {
+        Skip.If(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
+        SuiteAudit.RequireAudited("fly-machines");
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyMemoryAudit.Concern && (f.Subject == "machines snapshot" || f.Location.EndsWith(".json", System.StringComparison.Ordinal))).ToList(), output);
+    }
+}
