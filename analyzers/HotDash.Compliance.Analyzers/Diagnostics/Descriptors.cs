@@ -15,6 +15,7 @@ public static class Descriptors
     public const string SecurityCategory = "HotDash.Security";
     public const string ApiCategory = "HotDash.Api";
     public const string DatabaseCategory = "HotDash.Database";
+    public const string StructuredOutputsCategory = "HotDash.StructuredOutputs";
 
     public static readonly DiagnosticDescriptor RulesFileInvalid = Create(
         "HD0001",
@@ -55,6 +56,30 @@ public static class Descriptors
         DatabaseCategory,
         DiagnosticSeverity.Warning,
         "A PostgreSQL connection string (postgres:// URI, or Host=/Server= keywords) in a string literal or an appsettings*.json value names a host that the rules classify as a forbidden provider, such as Fly Postgres (*.flycast, *.internal). The same classifier drives the test-time audit HD6001.");
+
+    public static readonly DiagnosticDescriptor StrictSchemaRejected = Create(
+        "HD2001",
+        "Schema rejected by OpenAI strict mode",
+        "{0} sends a strict JSON schema that OpenAI would reject: {1}",
+        StructuredOutputsCategory,
+        DiagnosticSeverity.Error,
+        "A JSON schema given as a literal to a strict structured-output entry point breaks a strict-mode rule: an object root, additionalProperties false everywhere, every property required (optional fields as unions with null), items on arrays, nothing beside $ref, no unsupported keyword or format, and the size limits. OpenAI rejects such a schema at run time.");
+
+    public static readonly DiagnosticDescriptor OptionalPropertyNotNullable = Create(
+        "HD2002",
+        "Optional property is not nullable in a structured-output type",
+        "Property '{0}' of structured-output type '{1}' may be absent ({2}) but is not nullable; strict mode makes every property required, so make it nullable ('{3}?') or mark it 'required'",
+        StructuredOutputsCategory,
+        DiagnosticSeverity.Error,
+        "A type sent to a strict structured-output API has a property that C# treats as optional (a default value, a default parameter, [DefaultValue], or [JsonIgnore(Condition = WhenWritingNull/WhenWritingDefault)]) but whose type is not nullable. Strict mode requires every property, and an optional field must be expressed as nullable.");
+
+    public static readonly DiagnosticDescriptor TypeNotRepresentable = Create(
+        "HD2003",
+        "Type cannot be represented in OpenAI strict mode",
+        "Structured-output type '{0}' cannot be sent in strict mode: {1}",
+        StructuredOutputsCategory,
+        DiagnosticSeverity.Error,
+        "A type sent to a strict structured-output API contains an open shape (dictionary, object, JsonElement, JsonNode, dynamic) that strict mode cannot express, or exceeds its limits (nesting depth, property count, enum values).");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");

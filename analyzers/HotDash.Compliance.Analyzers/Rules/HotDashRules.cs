@@ -13,8 +13,10 @@ internal sealed class HotDashRules
         ImmutableArray<DeprecatedKey> deprecatedKeys,
         ImmutableArray<SecretPattern> secretPatterns,
         ImmutableArray<BannedApi> bannedApis,
-        DatabaseProviders database)
+        DatabaseProviders database,
+        StructuredOutputRules structuredOutputs)
     {
+        StructuredOutputs = structuredOutputs;
         Origin = origin;
         DeprecatedKeys = deprecatedKeys;
         SecretPatterns = secretPatterns;
@@ -33,7 +35,9 @@ internal sealed class HotDashRules
 
     public DatabaseProviders Database { get; }
 
-    public HotDashRules WithOrigin(string origin) => new(origin, DeprecatedKeys, SecretPatterns, BannedApis, Database);
+    public StructuredOutputRules StructuredOutputs { get; }
+
+    public HotDashRules WithOrigin(string origin) => new(origin, DeprecatedKeys, SecretPatterns, BannedApis, Database, StructuredOutputs);
 
     /// <summary>The deprecated key that <paramref name="key"/> spells, in any spelling configuration treats as equal.</summary>
     public DeprecatedKey? FindDeprecatedKey(string key)
@@ -120,6 +124,51 @@ internal sealed class DatabaseProviders
     public ImmutableArray<string> Forbidden { get; }
 
     public ImmutableArray<HotDash.Compliance.Providers.ProviderHosts> Hosts { get; }
+}
+
+/// <summary>The methods that send a schema or a type to a structured-output API, and strict mode's limits.</summary>
+internal sealed class StructuredOutputRules
+{
+    public static readonly StructuredOutputRules None = new(ImmutableArray<EntryPoint>.Empty, new HotDash.Compliance.StructuredOutputs.StrictLimits());
+
+    public StructuredOutputRules(ImmutableArray<EntryPoint> entryPoints, HotDash.Compliance.StructuredOutputs.StrictLimits limits)
+    {
+        EntryPoints = entryPoints;
+        Limits = limits;
+    }
+
+    public ImmutableArray<EntryPoint> EntryPoints { get; }
+
+    public HotDash.Compliance.StructuredOutputs.StrictLimits Limits { get; }
+}
+
+/// <summary>One entry point: containing type (metadata name), member, and how strictness is decided.</summary>
+internal sealed class EntryPoint
+{
+    public EntryPoint(string typeName, string member, string kind, string? schemaParameter, string? strictParameter, bool alwaysStrict)
+    {
+        TypeName = typeName;
+        Member = member;
+        Kind = kind;
+        SchemaParameter = schemaParameter;
+        StrictParameter = strictParameter;
+        AlwaysStrict = alwaysStrict;
+    }
+
+    public string TypeName { get; }
+
+    public string Member { get; }
+
+    /// <summary>"schemaLiteral" or "type"; a call's own shape (a type argument, typeof) decides too.</summary>
+    public string Kind { get; }
+
+    public string? SchemaParameter { get; }
+
+    public string? StrictParameter { get; }
+
+    public bool AlwaysStrict { get; }
+
+    public string DisplayName => TypeName.Substring(TypeName.LastIndexOf('.') + 1) + "." + Member;
 }
 
 /// <summary>How .NET configuration compares keys: case-insensitively, with ':' and '__' as the same separator.</summary>

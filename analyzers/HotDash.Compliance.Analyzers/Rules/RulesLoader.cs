@@ -63,7 +63,7 @@ internal static class RulesLoader
 
         // The defaults are the repository's own rules file, validated by the test suite; an
         // unloadable copy would be a packaging bug, and an empty rule set is the safe reaction.
-        return result.Rules ?? new HotDashRules(DefaultsOrigin, ImmutableArray<DeprecatedKey>.Empty, ImmutableArray<SecretPattern>.Empty, ImmutableArray<BannedApi>.Empty, DatabaseProviders.None);
+        return result.Rules ?? new HotDashRules(DefaultsOrigin, ImmutableArray<DeprecatedKey>.Empty, ImmutableArray<SecretPattern>.Empty, ImmutableArray<BannedApi>.Empty, DatabaseProviders.None, StructuredOutputRules.None);
     });
 
     public static HotDashRules Defaults => BuiltInDefaults.Value;
@@ -127,12 +127,50 @@ internal static class RulesLoader
                     .Select(p => new HotDash.Compliance.Providers.ProviderHosts(p.GetString("name")!, p.GetItems("hostPatterns").Select(h => h.Text!).ToArray()))
                     .ToImmutableArray());
 
+        var structured = root.Get("structuredOutputs");
+        var structuredOutputs = structured is null
+            ? StructuredOutputRules.None
+            : new StructuredOutputRules(
+                structured.GetItems("entryPoints").Select(ReadEntryPoint).ToImmutableArray(),
+                ReadLimits(structured.Get("limits")));
+
         if (problems.Count > 0)
         {
             return Failed(problems.ToArray());
         }
 
-        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database), ImmutableArray<RulesProblem>.Empty);
+        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database, structuredOutputs), ImmutableArray<RulesProblem>.Empty);
+    }
+
+    private static EntryPoint ReadEntryPoint(JsonValue entry)
+    {
+        var method = entry.GetString("method")!;
+        var dot = method.LastIndexOf('.');
+        return new EntryPoint(
+            dot < 0 ? string.Empty : method.Substring(0, dot),
+            method.Substring(dot + 1),
+            entry.GetString("kind")!,
+            entry.GetString("schemaParameter"),
+            entry.GetString("strictParameter"),
+            entry.GetBoolean("alwaysStrict") ?? false);
+    }
+
+    private static HotDash.Compliance.StructuredOutputs.StrictLimits ReadLimits(JsonValue? limits)
+    {
+        var result = new HotDash.Compliance.StructuredOutputs.StrictLimits();
+        if (limits is null)
+        {
+            return result;
+        }
+
+        int Get(string name, int fallback) => limits.GetInt64(name) is { } n && n <= int.MaxValue ? (int)n : fallback;
+        result.MaxObjectProperties = Get("maxObjectProperties", result.MaxObjectProperties);
+        result.MaxNestingDepth = Get("maxNestingDepth", result.MaxNestingDepth);
+        result.MaxEnumValues = Get("maxEnumValues", result.MaxEnumValues);
+        result.MaxTotalStringLength = Get("maxTotalStringLength", result.MaxTotalStringLength);
+        result.LargeEnumThreshold = Get("largeEnumThreshold", result.LargeEnumThreshold);
+        result.MaxLargeEnumStringLength = Get("maxLargeEnumStringLength", result.MaxLargeEnumStringLength);
+        return result;
     }
 
     private static RulesLoadResult Failed(params RulesProblem[] problems) => new(null, problems.ToImmutableArray());

@@ -1,0 +1,31 @@
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace HotDash.Compliance.Analyzers.Tests.Infrastructure;
+
+/// <summary>Runs an analyzer and a code fix over markup source, checking the fixed source (and Fix All).</summary>
+internal static class CodeFixTest<TAnalyzer, TCodeFix>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+    where TCodeFix : CodeFixProvider, new()
+{
+    public static Task VerifyAsync(string source, string fixedSource, string equivalenceKey, int iterations = 1)
+    {
+        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = equivalenceKey,
+            ReferenceAssemblies = AnalyzerTest<TAnalyzer>.References,
+            NumberOfFixAllIterations = iterations,
+        };
+        test.TestState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.FrameworkReferences);
+        test.TestState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.ConfigurationReferences);
+        test.TestState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.StructuredOutputReferences);
+        test.FixedState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.FrameworkReferences);
+        test.FixedState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.ConfigurationReferences);
+        test.FixedState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.StructuredOutputReferences);
+        return test.RunAsync();
+    }
+}

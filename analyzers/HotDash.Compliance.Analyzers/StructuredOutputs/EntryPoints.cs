@@ -1,0 +1,147 @@
+using System.Collections.Generic;
+using System.Linq;
+using HotDash.Compliance.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace HotDash.Compliance.Analyzers.StructuredOutputs;
+
+/// <summary>What a call to an entry point sends: a schema value, or a type to be turned into a schema.</summary>
+internal sealed class StructuredOutputCall
+{
+    public StructuredOutputCall(EntryPoint entryPoint, IOperation? schema, ITypeSymbol? type, Location typeLocation)
+    {
+        EntryPoint = entryPoint;
+        Schema = schema;
+        Type = type;
+        TypeLocation = typeLocation;
+    }
+
+    public EntryPoint EntryPoint { get; }
+
+    /// <summary>The schema argument (a literal, BinaryData, JsonElement ...), when the call sends one.</summary>
+    public IOperation? Schema { get; }
+
+    /// <summary>The type argument or typeof() operand, when the call sends a type.</summary>
+    public ITypeSymbol? Type { get; }
+
+    public Location TypeLocation { get; }
+}
+
+/// <summary>
+/// The structured-output entry points of the rules, resolved once per compilation to symbols, and
+/// matched against invocations and property assignments. Only strict calls are returned: the
+/// strict parameter is the constant true, or the entry point is always strict.
+/// </summary>
+internal sealed class EntryPoints
+{
+    private readonly Dictionary<INamedTypeSymbol, List<EntryPoint>> _byType;
+
+    private EntryPoints(Dictionary<INamedTypeSymbol, List<EntryPoint>> byType)
+    {
+        _byType = byType;
+    }
+
+    public static EntryPoints? Resolve(Compilation compilation, StructuredOutputRules rules)
+    {
+        var byType = new Dictionary<INamedTypeSymbol, List<EntryPoint>>(SymbolEqualityComparer.Default);
+        foreach (var entry in rules.EntryPoints)
+        {
+            if (compilation.GetTypeByMetadataName(entry.TypeName) is not { } type)
+            {
+                continue;
+            }
+
+            if (!byType.TryGetValue(type, out var list))
+            {
+                byType[type] = list = [];
+            }
+
+            list.Add(entry);
+        }
+
+        return byType.Count == 0 ? null : new EntryPoints(byType);
+    }
+
+    public StructuredOutputCall? Match(IOperation operation) => operation switch
+    {
+        IInvocationOperation invocation => MatchInvocation(invocation),
+        ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment => MatchProperty(property.Property, assignment.Value),
+        _ => null,
+    };
+
+    private StructuredOutputCall? MatchInvocation(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+        var entry = Find(method.ContainingType, method.Name);
+        if (entry is null || !IsStrict(invocation, entry))
+        {
+            return null;
+        }
+
+        var target = invocation.TargetMethod;
+        if (target.TypeArguments.Length == 1)
+        {
+            var location = invocation.Syntax.GetLocation();
+            return new StructuredOutputCall(entry, null, target.TypeArguments[0], location);
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (Unwrap(argument.Value) is ITypeOfOperation typeOf)
+            {
+                return new StructuredOutputCall(entry, null, typeOf.TypeOperand, typeOf.Syntax.GetLocation());
+            }
+        }
+
+        var schema = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == entry.SchemaParameter);
+        return schema is null ? null : new StructuredOutputCall(entry, schema.Value, null, schema.Syntax.GetLocation());
+    }
+
+    private StructuredOutputCall? MatchProperty(IPropertySymbol property, IOperation value)
+    {
+        var entry = Find(property.ContainingType, property.Name);
+        if (entry is null || !entry.AlwaysStrict)
+        {
+            return null;
+        }
+
+        return Unwrap(value) is ITypeOfOperation typeOf
+            ? new StructuredOutputCall(entry, null, typeOf.TypeOperand, typeOf.Syntax.GetLocation())
+            : null;
+    }
+
+    private EntryPoint? Find(INamedTypeSymbol? type, string member)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (_byType.TryGetValue(current.OriginalDefinition, out var entries) && entries.FirstOrDefault(e => e.Member == member) is { } entry)
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsStrict(IInvocationOperation invocation, EntryPoint entry)
+    {
+        if (entry.AlwaysStrict)
+        {
+            return true;
+        }
+
+        var strict = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == entry.StrictParameter);
+        return strict is not null && Unwrap(strict.Value).ConstantValue is { HasValue: true, Value: true };
+    }
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+}

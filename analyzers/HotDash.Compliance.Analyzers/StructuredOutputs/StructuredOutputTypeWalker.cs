@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using HotDash.Compliance.StructuredOutputs;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace HotDash.Compliance.Analyzers.StructuredOutputs;
+
+/// <summary>A property that C# lets be absent while its type cannot hold null (HD2002).</summary>
+internal sealed class OptionalProperty
+{
+    public OptionalProperty(IPropertySymbol property, string reason)
+    {
+        Property = property;
+        Reason = reason;
+    }
+
+    public IPropertySymbol Property { get; }
+
+    public string Reason { get; }
+}
+
+/// <summary>Something strict mode cannot express (HD2003), and the property it comes through, if any.</summary>
+internal sealed class UnrepresentableShape
+{
+    public UnrepresentableShape(IPropertySymbol? property, string reason)
+    {
+        Property = property;
+        Reason = reason;
+    }
+
+    public IPropertySymbol? Property { get; }
+
+    public string Reason { get; }
+}
+
+/// <summary>What the walk of one structured-output type found.</summary>
+internal sealed class TypeWalkResult
+{
+    public List<OptionalProperty> Optional { get; } = [];
+
+    public List<UnrepresentableShape> Unrepresentable { get; } = [];
+}
+
+/// <summary>
+/// Walks a type the way System.Text.Json serializes it (public instance properties, [JsonIgnore],
+/// [JsonRequired], `required`, nullable annotations, collections, enums, nested and recursive types)
+/// and records what strict mode cannot take. Results are cached per compilation and type.
+/// </summary>
+internal sealed class StructuredOutputTypeWalker
+{
+    private readonly Compilation _compilation;
+    private readonly StrictLimits _limits;
+    private readonly ConcurrentDictionary<ITypeSymbol, TypeWalkResult> _cache = new(SymbolEqualityComparer.Default);
+    private readonly INamedTypeSymbol? _jsonIgnore;
+    private readonly INamedTypeSymbol? _jsonRequired;
+    private readonly INamedTypeSymbol? _defaultValue;
+    private readonly INamedTypeSymbol? _enumerable;
+    private readonly INamedTypeSymbol? _dictionary;
+    private readonly INamedTypeSymbol? _readOnlyDictionary;
+    private readonly INamedTypeSymbol? _nonGenericDictionary;
+
+    public StructuredOutputTypeWalker(Compilation compilation, StrictLimits limits)
+    {
+        _compilation = compilation;
+        _limits = limits;
+        _jsonIgnore = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
+        _jsonRequired = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonRequiredAttribute");
+        _defaultValue = compilation.GetTypeByMetadataName("System.ComponentModel.DefaultValueAttribute");
+        _enumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IEnumerable`1");
+        _dictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IDictionary`2");
+        _readOnlyDictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
+        _nonGenericDictionary = compilation.GetTypeByMetadataName("System.Collections.IDictionary");
+    }
+
+    public TypeWalkResult Walk(ITypeSymbol root, CancellationToken cancellationToken) =>
+        _cache.GetOrAdd(root, r => new Run(this, cancellationToken).Start(r));
+
+    private sealed class Run
+    {
+        private readonly StructuredOutputTypeWalker _walker;
+        private readonly CancellationToken _cancellationToken;
+        private readonly HashSet<ITypeSymbol> _visiting = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ITypeSymbol> _seen = new(SymbolEqualityComparer.Default);
+        private readonly TypeWalkResult _result = new();
+        private int _properties;
+        private int _enumValues;
+        private bool _depthReported;
+
+        public Run(StructuredOutputTypeWalker walker, CancellationToken cancellationToken)
+        {
+            _walker = walker;
+            _cancellationToken = cancellationToken;
+        }
+
+        public TypeWalkResult Start(ITypeSymbol root)
+        {
+            Type(root, null, 0);
+            var limits = _walker._limits;
+            if (_properties > limits.MaxObjectProperties)
+            {
+                _result.Unrepresentable.Add(new UnrepresentableShape(null, $"it has {_properties} object properties in total; strict mode allows {limits.MaxObjectProperties}"));
+            }
+
+            if (_enumValues > limits.MaxEnumValues)
+            {
+                _result.Unrepresentable.Add(new UnrepresentableShape(null, $"its enums have {_enumValues} values in total; strict mode allows {limits.MaxEnumValues}"));
+            }
+
+            return _result;
+        }
+
+        private void Type(ITypeSymbol type, IPropertySymbol? via, int depth)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                type = nullable.TypeArguments[0];
+            }
+
+            if (type.TypeKind == TypeKind.Dynamic || type.SpecialType == SpecialType.System_Object)
+            {
+                Open(via, $"{Describe(via)} is '{type.ToDisplayString()}', an open shape; give it a concrete type");
+                return;
+            }
+
+            if (IsLeaf(type))
+            {
+                return;
+            }
+
+            var name = type.ToDisplayString();
+            if (name.StartsWith("System.Text.Json.JsonElement", System.StringComparison.Ordinal) ||
+                name.StartsWith("System.Text.Json.JsonDocument", System.StringComparison.Ordinal) ||
+                name.StartsWith("System.Text.Json.Nodes.", System.StringComparison.Ordinal) ||
+                name == "System.Dynamic.ExpandoObject")
+            {
+                Open(via, $"{Describe(via)} is '{type.Name}', which can hold any JSON; give it a concrete type");
+                return;
+            }
+
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                if (_seen.Add(type))
+                {
+                    _enumValues += type.GetMembers().OfType<IFieldSymbol>().Count(f => f.HasConstantValue);
+                }
+
+                return;
+            }
+
+            if (IsDictionary(type))
+            {
+                Open(via, $"{Describe(via)} is a dictionary ('{type.ToDisplayString()}'): its keys are open, and strict mode needs additionalProperties false. Use a class with fixed properties, or a list of key/value records");
+                return;
+            }
+
+            if (type is IArrayTypeSymbol array)
+            {
+                Type(array.ElementType, via, depth);
+                return;
+            }
+
+            if (ElementOf(type) is { } element)
+            {
+                Type(element, via, depth);
+                return;
+            }
+
+            if (type is not INamedTypeSymbol named || !_visiting.Add(named))
+            {
+                // Recursive types are fine in strict mode ($ref); the walk stops here.
+                return;
+            }
+
+            depth++;
+            if (depth > _walker._limits.MaxNestingDepth && !_depthReported)
+            {
+                _depthReported = true;
+                Open(via, $"objects are nested {depth} levels deep at {Describe(via)}; strict mode allows {_walker._limits.MaxNestingDepth}");
+            }
+
+            var first = _seen.Add(named);
+            foreach (var property in SerializedProperties(named))
+            {
+                if (first)
+                {
+                    _properties++;
+                    if (OptionalReason(property) is { } reason && !CanBeNull(property.Type))
+                    {
+                        _result.Optional.Add(new OptionalProperty(property, reason));
+                    }
+                }
+
+                Type(property.Type, property, depth);
+            }
+
+            _visiting.Remove(named);
+        }
+
+        private void Open(IPropertySymbol? via, string reason)
+        {
+            if (_result.Unrepresentable.All(u => !SymbolEqualityComparer.Default.Equals(u.Property, via) || via is null && u.Reason != reason))
+            {
+                _result.Unrepresentable.Add(new UnrepresentableShape(via, reason));
+            }
+        }
+
+        private static string Describe(IPropertySymbol? via) => via is null ? "the type itself" : $"property '{via.ContainingType.Name}.{via.Name}'";
+
+        private IEnumerable<IPropertySymbol> SerializedProperties(INamedTypeSymbol type)
+        {
+            var names = new HashSet<string>(System.StringComparer.Ordinal);
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public ||
+                        property.GetMethod is not { DeclaredAccessibility: Accessibility.Public } || !names.Add(property.Name) ||
+                        IgnoredAlways(property))
+                    {
+                        continue;
+                    }
+
+                    yield return property;
+                }
+            }
+        }
+
+        private bool IgnoredAlways(IPropertySymbol property)
+        {
+            var ignore = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _walker._jsonIgnore));
+            if (ignore is null)
+            {
+                return false;
+            }
+
+            var condition = ignore.NamedArguments.FirstOrDefault(a => a.Key == "Condition").Value;
+            return condition.IsNull || condition.Value is null or 1; // JsonIgnoreCondition.Always
+        }
+
+        /// <summary>Why C# lets the property be absent, or null when it must be present.</summary>
+        private string? OptionalReason(IPropertySymbol property)
+        {
+            if (property.IsRequired || property.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _walker._jsonRequired)))
+            {
+                return null;
+            }
+
+            var ignore = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _walker._jsonIgnore));
+            if (ignore?.NamedArguments.FirstOrDefault(a => a.Key == "Condition").Value.Value is 2 or 3)
+            {
+                return "[JsonIgnore(Condition = WhenWritingDefault/WhenWritingNull)] omits it";
+            }
+
+            if (property.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _walker._defaultValue)))
+            {
+                return "it has [DefaultValue]";
+            }
+
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                switch (reference.GetSyntax(_cancellationToken))
+                {
+                    case PropertyDeclarationSyntax { Initializer: not null }:
+                        return "it has a default value";
+                    case ParameterSyntax { Default: not null }:
+                        return "its constructor parameter has a default value";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool CanBeNull(ITypeSymbol type) =>
+            type.IsReferenceType
+                ? type.NullableAnnotation != NullableAnnotation.NotAnnotated
+                : type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+        private static bool IsLeaf(ITypeSymbol type)
+        {
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_Boolean:
+                case SpecialType.System_Char:
+                case SpecialType.System_SByte:
+                case SpecialType.System_Byte:
+                case SpecialType.System_Int16:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_Decimal:
+                case SpecialType.System_Single:
+                case SpecialType.System_Double:
+                case SpecialType.System_String:
+                case SpecialType.System_DateTime:
+                    return true;
+            }
+
+            return type.ToDisplayString() is "System.DateTimeOffset" or "System.Guid" or "System.TimeSpan" or "System.DateOnly" or "System.TimeOnly" or "System.Uri" or "System.Version";
+        }
+
+        private bool IsDictionary(ITypeSymbol type) =>
+            Implements(type, _walker._dictionary) || Implements(type, _walker._readOnlyDictionary) ||
+            (_walker._nonGenericDictionary is not null && (SymbolEqualityComparer.Default.Equals(type, _walker._nonGenericDictionary) || type.AllInterfaces.Contains(_walker._nonGenericDictionary, SymbolEqualityComparer.Default)));
+
+        private ITypeSymbol? ElementOf(ITypeSymbol type)
+        {
+            if (_walker._enumerable is null || type.SpecialType == SpecialType.System_String)
+            {
+                return null;
+            }
+
+            var enumerable = SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _walker._enumerable)
+                ? (INamedTypeSymbol)type
+                : type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, _walker._enumerable));
+            return enumerable?.TypeArguments[0];
+        }
+
+        private static bool Implements(ITypeSymbol type, INamedTypeSymbol? generic) =>
+            generic is not null &&
+            (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, generic) ||
+             type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, generic)));
+    }
+}
