@@ -28,15 +28,18 @@ public sealed class OptionalPropertyCodeFixProvider : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
         foreach (var diagnostic in context.Diagnostics)
         {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            // The diagnostic sits where the type is sent; the property is its additional location,
+            // possibly in another document.
+            if (diagnostic.AdditionalLocations.FirstOrDefault() is not { IsInSource: true } declaration ||
+                context.Document.Project.Solution.GetDocument(declaration.SourceTree) is not { } document ||
+                await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false) is not { } root)
+            {
+                continue;
+            }
+
+            var node = root.FindNode(declaration.SourceSpan, getInnermostNodeForTie: true);
             var property = node.AncestorsAndSelf().OfType<PropertyDeclarationSyntax>().FirstOrDefault();
             var parameter = node.AncestorsAndSelf().OfType<ParameterSyntax>().FirstOrDefault();
             var type = property?.Type ?? parameter?.Type;
@@ -45,33 +48,28 @@ public sealed class OptionalPropertyCodeFixProvider : CodeFixProvider
                 continue;
             }
 
+            var name = property?.Identifier.ValueText ?? parameter!.Identifier.ValueText;
             context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Make '{property?.Identifier.ValueText ?? parameter!.Identifier.ValueText}' nullable",
-                    ct => MakeNullableAsync(context.Document, type, ct),
-                    MakeNullableKey),
+                CodeAction.Create($"Make '{name}' nullable", ct => MakeNullableAsync(document, type, ct), MakeNullableKey),
                 diagnostic);
 
             if (property is not null && !property.Modifiers.Any(SyntaxKind.RequiredKeyword))
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Mark '{property.Identifier.ValueText}' required",
-                        ct => MarkRequiredAsync(context.Document, property, ct),
-                        MarkRequiredKey),
+                    CodeAction.Create($"Mark '{name}' required", ct => MarkRequiredAsync(document, property, ct), MarkRequiredKey),
                     diagnostic);
             }
         }
     }
 
-    private static async Task<Document> MakeNullableAsync(Document document, TypeSyntax type, CancellationToken cancellationToken)
+    private static async Task<Solution> MakeNullableAsync(Document document, TypeSyntax type, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var nullable = SyntaxFactory.NullableType(type.WithoutTrivia()).WithTriviaFrom(type);
-        return document.WithSyntaxRoot(root!.ReplaceNode(type, nullable));
+        return document.WithSyntaxRoot(root!.ReplaceNode(type, nullable)).Project.Solution;
     }
 
-    private static async Task<Document> MarkRequiredAsync(Document document, PropertyDeclarationSyntax property, CancellationToken cancellationToken)
+    private static async Task<Solution> MarkRequiredAsync(Document document, PropertyDeclarationSyntax property, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var required = SyntaxFactory.Token(SyntaxKind.RequiredKeyword).WithTrailingTrivia(SyntaxFactory.Space);
@@ -100,6 +98,6 @@ public sealed class OptionalPropertyCodeFixProvider : CodeFixProvider
             updated = property.WithModifiers(modifiers.Insert(index, required));
         }
 
-        return document.WithSyntaxRoot(root!.ReplaceNode(property, updated));
+        return document.WithSyntaxRoot(root!.ReplaceNode(property, updated)).Project.Solution;
     }
 }

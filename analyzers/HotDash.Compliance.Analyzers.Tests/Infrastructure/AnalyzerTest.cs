@@ -42,6 +42,7 @@ internal static class AnalyzerTest<TAnalyzer>
         {
             typeof(OpenAI.Chat.ChatResponseFormat),
             typeof(System.ClientModel.ClientResult),
+            typeof(System.BinaryData),
             typeof(Microsoft.Extensions.AI.ChatResponseFormat),
             typeof(Microsoft.Extensions.AI.ChatClientStructuredOutputExtensions),
             typeof(Microsoft.SemanticKernel.PromptExecutionSettings),

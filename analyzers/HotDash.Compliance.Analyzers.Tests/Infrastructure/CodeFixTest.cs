@@ -10,7 +10,7 @@ internal static class CodeFixTest<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
-    public static Task VerifyAsync(string source, string fixedSource, string equivalenceKey, int iterations = 1)
+    public static Task VerifyAsync(string source, string fixedSource, string equivalenceKey, int iterations = 1, params DiagnosticResult[] expected)
     {
         var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
         {
@@ -20,6 +20,7 @@ internal static class CodeFixTest<TAnalyzer, TCodeFix>
             ReferenceAssemblies = AnalyzerTest<TAnalyzer>.References,
             NumberOfFixAllIterations = iterations,
         };
+        test.ExpectedDiagnostics.AddRange(expected);
         test.TestState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.FrameworkReferences);
         test.TestState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.ConfigurationReferences);
         test.TestState.AdditionalReferences.AddRange(AnalyzerTest<TAnalyzer>.StructuredOutputReferences);

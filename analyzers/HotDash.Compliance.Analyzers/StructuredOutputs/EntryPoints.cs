@@ -82,8 +82,11 @@ internal sealed class EntryPoints
         var target = invocation.TargetMethod;
         if (target.TypeArguments.Length == 1)
         {
-            var location = invocation.Syntax.GetLocation();
-            return new StructuredOutputCall(entry, null, target.TypeArguments[0], location);
+            // GetResponseAsync<Decision>(...): the type argument as written, else the whole call.
+            var typeArgument = invocation.Syntax.DescendantNodes(n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentListSyntax)
+                .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GenericNameSyntax>()
+                .FirstOrDefault(g => g.Identifier.ValueText == target.Name)?.TypeArgumentList.Arguments.FirstOrDefault();
+            return new StructuredOutputCall(entry, null, target.TypeArguments[0], (typeArgument ?? invocation.Syntax).GetLocation());
         }
 
         foreach (var argument in invocation.Arguments)

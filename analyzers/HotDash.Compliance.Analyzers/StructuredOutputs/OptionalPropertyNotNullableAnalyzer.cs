@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
@@ -11,7 +10,9 @@ namespace HotDash.Compliance.Analyzers.StructuredOutputs;
 /// <summary>
 /// HD2002: a type sent to a strict structured-output API has a property C# lets be absent but whose type
 /// cannot be null: strict mode requires every property, so the model must produce it, and an optional
-/// field has to be nullable. Reported once per property, on the property, with code fixes.
+/// field has to be nullable. Reported where the type is sent (the type argument or typeof), which keeps
+/// the diagnostic local to the analyzed code so the IDE shows it live; the property is the additional
+/// location, and the code fixes edit it there.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class OptionalPropertyNotNullableAnalyzer : DiagnosticAnalyzer
@@ -32,7 +33,6 @@ public sealed class OptionalPropertyNotNullableAnalyzer : DiagnosticAnalyzer
             }
 
             var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Limits);
-            var reported = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
             start.RegisterOperationAction(
                 c =>
                 {
@@ -44,16 +44,17 @@ public sealed class OptionalPropertyNotNullableAnalyzer : DiagnosticAnalyzer
                     foreach (var optional in walker.Walk(type, c.CancellationToken).Optional)
                     {
                         var property = optional.Property;
-                        var location = property.Locations.FirstOrDefault(l => l.IsInSource);
-                        if (location is null || !reported.TryAdd(property, true))
+                        var declaration = property.Locations.FirstOrDefault(l => l.IsInSource);
+                        if (declaration is null)
                         {
+                            // A property of a compiled type cannot be fixed here; the test-time audit reports it.
                             continue;
                         }
 
                         c.ReportDiagnostic(Diagnostic.Create(
                             Descriptors.OptionalPropertyNotNullable,
-                            location,
-                            [call.TypeLocation],
+                            call.TypeLocation,
+                            [declaration],
                             property.Name,
                             property.ContainingType.Name,
                             optional.Reason,

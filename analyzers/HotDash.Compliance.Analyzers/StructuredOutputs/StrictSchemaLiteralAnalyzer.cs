@@ -21,7 +21,7 @@ public sealed class StrictSchemaLiteralAnalyzer : DiagnosticAnalyzer
 {
     private static readonly Regex FormatName = new("^[a-zA-Z0-9_-]{1,64}$", RegexOptions.CultureInvariant, System.TimeSpan.FromMilliseconds(100));
 
-    private static readonly ImmutableHashSet<string> NameParameters = ImmutableHashSet.Create("jsonSchemaFormatName", "functionName", "schemaName");
+    private static readonly ImmutableHashSet<string> NameParameters = ImmutableHashSet.Create("jsonSchemaFormatName", "functionName", "schemaName", "name");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.StrictSchemaRejected);
 
@@ -38,11 +38,13 @@ public sealed class StrictSchemaLiteralAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(c => Analyze(c, entryPoints, rules.Limits), OperationKind.Invocation);
+            // A schema constant used by several calls is reported once per token and problem.
+            var reported = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+            start.RegisterOperationAction(c => Analyze(c, entryPoints, rules.Limits, reported), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, EntryPoints entryPoints, StrictLimits limits)
+    private static void Analyze(OperationAnalysisContext context, EntryPoints entryPoints, StrictLimits limits, System.Collections.Concurrent.ConcurrentDictionary<string, bool> reported)
     {
         if (entryPoints.Match(context.Operation) is not { Schema: { } schemaArgument } call)
         {
@@ -51,7 +53,7 @@ public sealed class StrictSchemaLiteralAnalyzer : DiagnosticAnalyzer
 
         var invocation = (IInvocationOperation)context.Operation;
         var display = call.EntryPoint.DisplayName;
-        CheckFormatName(context, invocation, display);
+        CheckFormatName(context, invocation, display, reported);
 
         var source = SchemaSource.Resolve(schemaArgument, schemaArgument.Syntax.GetLocation(), context.CancellationToken);
         if (source is null)
@@ -63,27 +65,32 @@ public sealed class StrictSchemaLiteralAnalyzer : DiagnosticAnalyzer
         var parsed = JsonParser.Parse(source.Json);
         if (!parsed.Succeeded)
         {
-            Report(context, source.Locate(parsed.ErrorOffset, 1), display, $"the schema is not valid JSON: {parsed.Error}");
+            Report(context, source.Locate(parsed.ErrorOffset, 1), display, $"the schema is not valid JSON: {parsed.Error}", reported);
             return;
         }
 
         foreach (var problem in StrictSchemaValidator.Validate(parsed.Value!, limits))
         {
-            Report(context, source.Locate(problem.Start, problem.Length), display, problem.ToString());
+            Report(context, source.Locate(problem.Start, problem.Length), display, problem.ToString(), reported);
         }
     }
 
-    private static void CheckFormatName(OperationAnalysisContext context, IInvocationOperation invocation, string display)
+    private static void CheckFormatName(OperationAnalysisContext context, IInvocationOperation invocation, string display, System.Collections.Concurrent.ConcurrentDictionary<string, bool> reported)
     {
         foreach (var argument in invocation.Arguments.Where(a => a.Parameter is not null && NameParameters.Contains(a.Parameter.Name)))
         {
             if (argument.Value.ConstantValue is { HasValue: true, Value: string name } && !FormatName.IsMatch(name))
             {
-                Report(context, argument.Value.Syntax.GetLocation(), display, $"the name '{name}' must match ^[a-zA-Z0-9_-]{{1,64}}$");
+                Report(context, argument.Value.Syntax.GetLocation(), display, $"the name '{name}' must match ^[a-zA-Z0-9_-]{{1,64}}$", reported);
             }
         }
     }
 
-    private static void Report(OperationAnalysisContext context, Location location, string entryPoint, string message) =>
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.StrictSchemaRejected, location, [context.Operation.Syntax.GetLocation()], entryPoint, message));
+    private static void Report(OperationAnalysisContext context, Location location, string entryPoint, string message, System.Collections.Concurrent.ConcurrentDictionary<string, bool> reported)
+    {
+        if (reported.TryAdd($"{location.SourceTree?.FilePath}|{location.SourceSpan}|{message}", true))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.StrictSchemaRejected, location, [context.Operation.Syntax.GetLocation()], entryPoint, message));
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
@@ -10,8 +9,8 @@ namespace HotDash.Compliance.Analyzers.StructuredOutputs;
 
 /// <summary>
 /// HD2003: a type sent to a strict structured-output API holds an open shape (dictionary, object,
-/// JsonElement, JsonNode, dynamic) or exceeds strict mode's limits. Reported on the property when it
-/// is in source, else at the call.
+/// JsonElement, JsonNode, dynamic) or exceeds strict mode's limits. Reported where the type is sent,
+/// with the property (when it is in source) as the additional location.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TypeNotRepresentableAnalyzer : DiagnosticAnalyzer
@@ -32,7 +31,6 @@ public sealed class TypeNotRepresentableAnalyzer : DiagnosticAnalyzer
             }
 
             var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Limits);
-            var reported = new ConcurrentDictionary<string, bool>();
             start.RegisterOperationAction(
                 c =>
                 {
@@ -43,18 +41,11 @@ public sealed class TypeNotRepresentableAnalyzer : DiagnosticAnalyzer
 
                     foreach (var shape in walker.Walk(type, c.CancellationToken).Unrepresentable)
                     {
-                        var inSource = shape.Property?.Locations.FirstOrDefault(l => l.IsInSource);
-                        var location = inSource ?? call.TypeLocation;
-                        var key = (inSource is null ? call.TypeLocation.SourceSpan.ToString() + call.TypeLocation.SourceTree?.FilePath : inSource.ToString()) + shape.Reason;
-                        if (!reported.TryAdd(key, true))
-                        {
-                            continue;
-                        }
-
+                        var declaration = shape.Property?.Locations.FirstOrDefault(l => l.IsInSource);
                         c.ReportDiagnostic(Diagnostic.Create(
                             Descriptors.TypeNotRepresentable,
-                            location,
-                            [call.TypeLocation],
+                            call.TypeLocation,
+                            declaration is null ? [] : [declaration],
                             type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                             shape.Reason));
                     }

@@ -1,0 +1,183 @@
+using HotDash.Compliance.Analyzers.Diagnostics;
+using System.Linq;
+using HotDash.Compliance.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis.Testing;
+using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer>;
+
+namespace HotDash.Compliance.Analyzers.Tests.StructuredOutputs;
+
+public class HD2001StrictSchemaLiteralTests
+{
+    private const string Usings = """
+        using System;
+        using System.Text;
+        using System.Text.Json;
+        using OpenAI.Chat;
+
+        """;
+
+    /// <summary>The OpenAI .NET SDK's own structured-output example (math reasoning): valid in strict mode.</summary>
+    private const string MathReasoning = """"
+        class Example
+        {
+            ChatResponseFormat Format() => ChatResponseFormat.CreateJsonSchemaFormat(
+                jsonSchemaFormatName: "math_reasoning",
+                jsonSchema: BinaryData.FromBytes("""
+                    {
+                        "type": "object",
+                        "properties": {
+                        "steps": {
+                            "type": "array",
+                            "items": {
+                            "type": "object",
+                            "properties": {
+                                "explanation": { "type": "string" },
+                                "output": { "type": "string" }
+                            },
+                            "required": ["explanation", "output"],
+                            "additionalProperties": false
+                            }
+                        },
+                        "final_answer": { "type": "string" }
+                        },
+                        "required": ["steps", "final_answer"],
+                        "additionalProperties": false
+                    }
+                    """u8.ToArray()),
+                jsonSchemaIsStrict: true);
+        }
+        """";
+
+    [Fact]
+    public Task The_sdks_own_example_passes() => Verify.VerifyAsync(Usings + MathReasoning);
+
+    [Fact]
+    public Task The_seed_incident_is_reported_at_the_property_with_the_apis_wording() =>
+        Verify.VerifyAsync(Usings + """"
+            class Agent
+            {
+                ChatResponseFormat Format() => ChatResponseFormat.CreateJsonSchemaFormat(
+                    "decision",
+                    BinaryData.FromString("""
+                        {
+                          "type": "object",
+                          "properties": {
+                            "action": { "type": "string" },
+                            "reason": { "type": "string" }
+                          },
+                          "required": ["action"],
+                          "additionalProperties": false
+                        }
+                        """),
+                    jsonSchemaIsStrict: true);
+            }
+            """",
+            null,
+            new DiagnosticResult(Descriptors.StrictSchemaRejected)
+                .WithSpan(14, 17, 14, 25)
+                .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations)
+                .WithArguments("ChatResponseFormat.CreateJsonSchemaFormat", "In context=('properties', 'reason'): 'required' must include every key in properties; missing 'reason' (an optional field must be required and nullable: \"type\": [\"...\", \"null\"])"));
+
+    [Theory]
+    [InlineData("""BinaryData.FromString("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},{|HD2001:\"additionalProperties\"|}:true,\"required\":[\"a\"]}")""")]
+    [InlineData("""BinaryData.FromString(@"{""type"":""object"",""properties"":{{|HD2001:""a""|}:{""type"":""string""}},""additionalProperties"":false}")""")]
+    [InlineData("BinaryData.FromString(\"\"\"{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false,{|HD2001:\"minProperties\"|}:1}\"\"\")")]
+    [InlineData("BinaryData.FromBytes(\"{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"t\\\":{\\\"type\\\":\\\"string\\\",\\\"format\\\":{|HD2001:\\\"uri\\\"|}}},\\\"required\\\":[\\\"t\\\"],\\\"additionalProperties\\\":false}\"u8.ToArray())")]
+    [InlineData("new BinaryData(Encoding.UTF8.GetBytes(\"{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{},{|HD2001:\\\"additionalProperties\\\"|}:{}}\"))")]
+    [InlineData("BinaryData.FromString(Schemas.Const)")]
+    [InlineData("{|HD2001:BinaryData.FromString(Schemas.Split + \"}\")|}")]
+    public Task Every_literal_form_is_followed_to_the_offending_token(string schema) =>
+        Verify.VerifyAsync(Call(schema) + (schema.Contains("Schemas.Const") ? Schemas : Schemas.Replace("{|HD2001:", string.Empty).Replace("|}", string.Empty)));
+
+    [Fact]
+    public Task A_local_with_one_initializer_is_followed_and_a_reassigned_one_is_not() =>
+        Verify.VerifyAsync(Usings + """"
+            class Agent
+            {
+                ChatResponseFormat A()
+                {
+                    var schema = """{"type":"object","properties":{},{|HD2001:"additionalProperties"|}:true}""";
+                    return ChatResponseFormat.CreateJsonSchemaFormat("a", BinaryData.FromString(schema), jsonSchemaIsStrict: true);
+                }
+
+                ChatResponseFormat B(bool other)
+                {
+                    var schema = """{"type":"object","properties":{},"additionalProperties":true}""";
+                    if (other) { schema = System.IO.File.ReadAllText("schema.json"); }
+                    return ChatResponseFormat.CreateJsonSchemaFormat("b", BinaryData.FromString(schema), jsonSchemaIsStrict: true);
+                }
+            }
+            """");
+
+    [Theory]
+    [InlineData("""{"type":"array","items":{"type":"string"}}""", "the root schema must have 'type': 'object'")]
+    [InlineData("""{"type":"object","anyOf":[],"properties":{},"additionalProperties":false}""", "the root schema must be an object, not 'anyOf'")]
+    [InlineData("""{"type":"object","properties":{"p":{"$ref":"#/$defs/x","description":"d"}},"required":["p"],"additionalProperties":false,"$defs":{"x":{"type":"string"}}}""", "'$ref' cannot have sibling keywords; found 'description'")]
+    [InlineData("""{"type":"object","properties":{"p":{"oneOf":[{"type":"string"}]}},"required":["p"],"additionalProperties":false}""", "'oneOf' is not permitted in strict mode")]
+    [InlineData("""{"type":"object","properties":{"p":{"type":"string","default":"x"}},"required":["p"],"additionalProperties":false}""", "'default' is not permitted in strict mode")]
+    [InlineData("""{"type":"object","properties":{"p":{"type":"object","properties":{}}},"required":["p"],"additionalProperties":false}""", "In context=('properties', 'p'): 'additionalProperties' is required to be supplied and to be false")]
+    [InlineData("""{"type":"object","properties":{"p":{"type":"array"}},"required":["p"],"additionalProperties":false}""", "'items' is required for an array")]
+    [InlineData("""{"type":"object", "properties": {""", "the schema is not valid JSON: unexpected end of text")]
+    [InlineData("""{"type":"object",}""", "the schema is not valid JSON: unexpected '}'")]
+    public async Task Each_strict_mode_rule_is_reported_in_its_own_words(string schema, string message)
+    {
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(Call("BinaryData.FromString(\"\"\"" + schema + "\"\"\")"), new Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer());
+        diagnostics.Should().NotContain(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error && d.Id.StartsWith("CS") || d.Id == "AD0001");
+        diagnostics.Where(d => d.Id == "HD2001").Select(d => d.GetMessage()).Should().Contain(m => m.Contains(message));
+    }
+
+    [Theory]
+    [InlineData("jsonSchemaIsStrict: false")]
+    [InlineData("jsonSchemaIsStrict: null")]
+    [InlineData("\"no strict argument\"")]
+    public Task Non_strict_calls_are_not_checked(string last) =>
+        Verify.VerifyAsync(Usings + """"
+            class Agent
+            {
+                ChatResponseFormat A() => ChatResponseFormat.CreateJsonSchemaFormat("a", BinaryData.FromString("""{"type":"object"}"""), LAST);
+            }
+            """".Replace("LAST", last));
+
+    [Fact]
+    public Task Tools_responses_assistants_and_microsoft_extensions_ai_are_entry_points() =>
+        Verify.VerifyAsync("#pragma warning disable OPENAI001\n" + Usings + """"
+            using OpenAI.Responses;
+            using OpenAI.Assistants;
+            class Agent
+            {
+                const string Open = """{"type":"object","properties":{},{|HD2001:"additionalProperties"|}:true}""";
+                object A() => ChatTool.CreateFunctionTool("lookup", "d", BinaryData.FromString(Open), functionSchemaIsStrict: true);
+                object B() => ResponseTool.CreateFunctionTool("lookup", BinaryData.FromString(Open), strictModeEnabled: true);
+                object C() => ResponseTextFormat.CreateJsonSchemaFormat("r", BinaryData.FromString(Open), jsonSchemaIsStrict: true);
+                object D() => AssistantResponseFormat.CreateJsonSchemaFormat("r", BinaryData.FromString(Open), strictSchemaEnabled: true);
+                object E() => Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(Open).RootElement, "r");
+                object F() => Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema(JsonElement.Parse(Open), "r");
+                object G() => ChatResponseFormat.CreateJsonSchemaFormat({|HD2001:"bad name!"|}, BinaryData.FromString("""{"type":"object","properties":{},"additionalProperties":false}"""), jsonSchemaIsStrict: true);
+            }
+            """");
+
+    [Fact]
+    public Task Schemas_from_files_or_runtime_values_are_left_to_the_test_time_audit() =>
+        Verify.VerifyAsync(Usings + """
+            class Agent
+            {
+                ChatResponseFormat A(string path) => ChatResponseFormat.CreateJsonSchemaFormat("a", BinaryData.FromString(System.IO.File.ReadAllText(path)), jsonSchemaIsStrict: true);
+            }
+            """);
+
+    private const string Schemas = """"
+
+        static class Schemas
+        {
+            public const string Const = """{"type":"object","properties":{"q":{"type":"string"}},"required":["q"],"additionalProperties":false,{|HD2001:"anyOf"|}:[]}""";
+            public const string Split = """{"type":"object","properties":{"q":{"type":"string"}},"additionalProperties":false""";
+        }
+        """";
+
+    private static string Call(string schema) => Usings + $$"""
+        class Agent
+        {
+            ChatResponseFormat Format() => ChatResponseFormat.CreateJsonSchemaFormat("decision", {{schema}}, jsonSchemaIsStrict: true);
+        }
+        """;
+}

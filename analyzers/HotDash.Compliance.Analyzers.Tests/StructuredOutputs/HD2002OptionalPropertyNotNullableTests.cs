@@ -1,0 +1,179 @@
+using HotDash.Compliance.Analyzers.Diagnostics;
+using HotDash.Compliance.Analyzers.StructuredOutputs;
+using HotDash.Compliance.CodeFixes;
+using System.Linq;
+using HotDash.Compliance.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis.Testing;
+using Fix = HotDash.Compliance.Analyzers.Tests.Infrastructure.CodeFixTest<HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer, HotDash.Compliance.CodeFixes.OptionalPropertyCodeFixProvider>;
+using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer>;
+
+namespace HotDash.Compliance.Analyzers.Tests.StructuredOutputs;
+
+public class HD2002OptionalPropertyNotNullableTests
+{
+    private const string Header = """
+        #nullable enable
+        using System;
+        using System.Collections.Generic;
+        using System.ComponentModel;
+        using System.Text.Json.Serialization;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.AI;
+
+        """;
+
+    [Fact]
+    public Task The_seed_incident_a_decision_whose_optional_reason_is_not_nullable() =>
+        Verify.VerifyAsync(Header + """
+            public sealed record Decision(string Action, string Reason = "");
+
+            public sealed class Agent(IChatClient client)
+            {
+                public Task<ChatResponse<Decision>> DecideAsync(string prompt) => client.GetResponseAsync<{|HD2002:Decision|}>(prompt);
+            }
+            """);
+
+    [Fact]
+    public Task The_message_says_what_why_and_how_to_fix() =>
+        Verify.VerifyAsync(
+            Header + """
+                public sealed class Decision
+                {
+                    public required string Action { get; set; }
+                    public string Reason { get; set; } = "";
+                }
+
+                public sealed class Agent(IChatClient client)
+                {
+                    public Task<ChatResponse<Decision>> DecideAsync(string prompt) => client.GetResponseAsync<Decision>(prompt);
+                }
+                """,
+            null,
+            new DiagnosticResult(Descriptors.OptionalPropertyNotNullable)
+                .WithSpan(16, 95, 16, 103)
+                .WithSpan(11, 19, 11, 25)
+                .WithArguments("Reason", "Decision", "it has a default value", "string"));
+
+    [Fact]
+    public async Task Every_way_cs_lets_a_property_be_absent_counts_and_required_nullable_or_ignored_ones_do_not()
+    {
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(Header + """
+            public enum Priority { Low, High }
+
+            public sealed class Ticket
+            {
+                public string Title { get; set; } = "";
+                public string Summary { get; set; } = "";
+                [DefaultValue(0)] public int Score { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public Priority Priority { get; set; }
+                public required string Owner { get; set; } = "";
+                [JsonRequired] public string Queue { get; set; } = "";
+                public string? Note { get; set; } = null;
+                public int? Minutes { get; set; } = 0;
+                [JsonIgnore] public string Internal { get; set; } = "";
+                public List<Step> Steps { get; set; } = new();
+            }
+
+            public sealed class Step
+            {
+                public string Text { get; set; } = "";
+                public Step? Next { get; set; }
+            }
+
+            public sealed class Agent(IChatClient client)
+            {
+                public Task<ChatResponse<Ticket>> A(string prompt) => client.GetResponseAsync<Ticket>(prompt);
+            }
+            """, new OptionalPropertyNotNullableAnalyzer());
+        diagnostics.Should().OnlyContain(d => d.Id == "HD2002");
+        diagnostics.Select(d => d.GetMessage().Split('\'')[1]).Should().BeEquivalentTo(["Title", "Summary", "Score", "Priority", "Steps", "Text"]);
+        diagnostics.Should().OnlyContain(d => d.AdditionalLocations.Count == 1);
+    }
+
+    [Fact]
+    public Task All_type_entry_points_are_covered() =>
+        Verify.VerifyAsync(Header + """
+            using Microsoft.SemanticKernel.Connectors.OpenAI;
+
+            public sealed record Plan(string Goal, string Fallback = "none");
+
+            public static class Uses
+            {
+                public static object A() => ChatResponseFormat.ForJsonSchema<{|HD2002:Plan|}>();
+                public static object B() => ChatResponseFormat.ForJsonSchema({|HD2002:typeof(Plan)|});
+                public static object C() => new OpenAIPromptExecutionSettings { ResponseFormat = {|HD2002:typeof(Plan)|} };
+                public static void D(OpenAIPromptExecutionSettings settings) => settings.ResponseFormat = {|HD2002:typeof(Plan)|};
+                public static Task<ChatResponse<Plan>> E(IChatClient client) => client.GetResponseAsync<{|HD2002:Plan|}>(new ChatMessage(ChatRole.User, "x"));
+            }
+            """);
+
+    [Fact]
+    public Task Types_not_sent_to_a_structured_output_api_are_not_checked() =>
+        Verify.VerifyAsync(Header + """
+            public sealed record Decision(string Action, string Reason = "");
+            public static class Uses
+            {
+                public static Decision Make() => new Decision("approve");
+                public static object Json() => ChatResponseFormat.Json;
+            }
+            """);
+
+    [Fact]
+    public Task Code_fix_makes_the_property_nullable() =>
+        Fix.VerifyAsync(
+            Header + """
+                public sealed record Decision(string Action, string Reason = "");
+                public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<{|HD2002:Decision|}>(); }
+                """,
+            Header + """
+                public sealed record Decision(string Action, string? Reason = "");
+                public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Decision>(); }
+                """,
+            OptionalPropertyCodeFixProvider.MakeNullableKey);
+
+    [Fact]
+    public Task Code_fix_marks_the_property_required() =>
+        Fix.VerifyAsync(
+            Header + """
+                public sealed class Decision
+                {
+                    public string Reason { get; set; } = "";
+                }
+                public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<{|HD2002:Decision|}>(); }
+                """,
+            Header + """
+                public sealed class Decision
+                {
+                    public required string Reason { get; set; } = "";
+                }
+                public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Decision>(); }
+                """,
+            OptionalPropertyCodeFixProvider.MarkRequiredKey);
+
+    [Fact]
+    public Task Fix_all_makes_every_optional_property_nullable() =>
+        Fix.VerifyAsync(
+            Header + """
+                public sealed class Reasoned { public string Reason { get; set; } = ""; }
+                public sealed class Scored { public int Confidence { get; set; } = 50; }
+                public sealed record Evidenced(List<string> Evidence = null!);
+                public static class Uses
+                {
+                    public static object A() => ChatResponseFormat.ForJsonSchema<{|HD2002:Reasoned|}>();
+                    public static object B() => ChatResponseFormat.ForJsonSchema<{|HD2002:Scored|}>();
+                    public static object C() => ChatResponseFormat.ForJsonSchema<{|HD2002:Evidenced|}>();
+                }
+                """,
+            Header + """
+                public sealed class Reasoned { public string? Reason { get; set; } = ""; }
+                public sealed class Scored { public int? Confidence { get; set; } = 50; }
+                public sealed record Evidenced(List<string>? Evidence = null!);
+                public static class Uses
+                {
+                    public static object A() => ChatResponseFormat.ForJsonSchema<Reasoned>();
+                    public static object B() => ChatResponseFormat.ForJsonSchema<Scored>();
+                    public static object C() => ChatResponseFormat.ForJsonSchema<Evidenced>();
+                }
+                """,
+            OptionalPropertyCodeFixProvider.MakeNullableKey);
+}

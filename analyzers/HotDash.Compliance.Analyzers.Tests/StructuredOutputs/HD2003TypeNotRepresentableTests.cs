@@ -1,0 +1,82 @@
+using System.Linq;
+using HotDash.Compliance.Analyzers.Tests.Infrastructure;
+using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer>;
+
+namespace HotDash.Compliance.Analyzers.Tests.StructuredOutputs;
+
+public class HD2003TypeNotRepresentableTests
+{
+    private const string Header = """
+        #nullable enable
+        using System.Collections.Generic;
+        using System.Text.Json;
+        using System.Text.Json.Nodes;
+        using Microsoft.Extensions.AI;
+
+        """;
+
+    [Fact]
+    public async Task Open_shapes_are_reported_with_their_properties()
+    {
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(Header + """
+            public sealed class Report
+            {
+                public required string Title { get; set; }
+                public required Dictionary<string, string> Labels { get; set; }
+                public required IReadOnlyDictionary<string, int> Counts { get; set; }
+                public required object Payload { get; set; }
+                public required JsonElement Raw { get; set; }
+                public required JsonNode Node { get; set; }
+                public required dynamic Anything { get; set; }
+                public required List<string> Tags { get; set; }
+                public required Report? Parent { get; set; }
+            }
+
+            public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Report>(); }
+            """, new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer());
+        diagnostics.Should().OnlyContain(d => d.Id == "HD2003" && d.Location.GetLineSpan().StartLinePosition.Line == 18 && d.AdditionalLocations.Count == 1);
+        diagnostics.Select(d => d.GetMessage()).Should().HaveCount(6)
+            .And.Contain(m => m.Contains("property 'Report.Labels' is a dictionary ('System.Collections.Generic.Dictionary<string, string>')"))
+            .And.Contain(m => m.Contains("property 'Report.Counts' is a dictionary"))
+            .And.Contain(m => m.Contains("property 'Report.Payload' is 'object', an open shape"))
+            .And.Contain(m => m.Contains("property 'Report.Raw' is 'JsonElement', which can hold any JSON"))
+            .And.Contain(m => m.Contains("property 'Report.Node' is 'JsonNode'"))
+            .And.Contain(m => m.Contains("property 'Report.Anything' is 'dynamic'"));
+    }
+
+    [Fact]
+    public Task Nesting_deeper_than_the_limit_is_reported_once() =>
+        Verify.VerifyAsync(Header + string.Concat(Enumerable.Range(1, 11).Select(i =>
+            $"public sealed class L{i} {{ public required {(i == 11 ? "string" : $"L{i + 1}")} Next {{ get; set; }} }}\n"))
+            + "public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<{|HD2003:L1|}>(); }\n");
+
+    [Fact]
+    public async Task Limits_come_from_the_rules_file()
+    {
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(
+            [Header + """
+                public enum Color { Red, Green, Blue }
+                public sealed class Paint { public required Color Primary { get; set; } public required string Name { get; set; } }
+                public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Paint>(); }
+                """],
+            [("/repo/hotdash.rules.json", """
+                { "version": 1, "structuredOutputs": {
+                    "entryPoints": [ { "method": "Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema", "kind": "type", "alwaysStrict": true } ],
+                    "limits": { "maxEnumValues": 2, "maxObjectProperties": 1 } } }
+                """)],
+            [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()]);
+        diagnostics.Select(d => d.GetMessage()).Should().BeEquivalentTo(
+        [
+            "Structured-output type 'Paint' cannot be sent in strict mode: it has 2 object properties in total; strict mode allows 1",
+            "Structured-output type 'Paint' cannot be sent in strict mode: its enums have 3 values in total; strict mode allows 2",
+        ]);
+    }
+
+    [Fact]
+    public Task Closed_shapes_are_fine() =>
+        Verify.VerifyAsync(Header + """
+            public sealed record Item(string Sku, int Quantity, decimal Price, System.DateTimeOffset At, System.Guid Id);
+            public sealed record Order(IReadOnlyList<Item> Items, Item[] Returns, string? Note);
+            public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Order>(); }
+            """);
+}
