@@ -37,6 +37,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         zip.Entries.Select(e => e.FullName).Should().Contain(
         [
             "analyzers/dotnet/cs/HotDash.Compliance.Analyzers.dll",
+            "analyzers/dotnet/cs/HotDash.Compliance.CodeFixes.dll",
             "buildTransitive/HotDash.Compliance.Analyzers.targets",
             "build/HotDash.Compliance.Analyzers.targets",
         ]);

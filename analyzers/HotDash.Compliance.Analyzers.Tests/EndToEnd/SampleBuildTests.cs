@@ -59,10 +59,62 @@ public class SampleBuildTests
     }
 
     [Fact]
+    public void The_schema_literal_missing_a_required_entry_is_reported_inside_the_literal()
+    {
+        var (line, column) = Find("Agent/AgentTools.cs", "\"note\": { \"type\": \"string\" }");
+        Diagnostic("HD2001", "Agent/AgentTools.cs").Should().ContainSingle(d => d.Line == line && d.Column == column && d.Severity == "error")
+            .Which.Message.Should().Contain("In context=('properties', 'note'): 'required' must include every key in properties; missing 'note'");
+    }
+
+    [Fact]
+    public void The_incident_an_optional_reason_that_is_not_nullable_is_reported_where_the_type_is_sent()
+    {
+        var (line, column) = Find("Agent/DecisionAgent.cs", "AgentDecision>(");
+        Diagnostic("HD2002", "Agent/DecisionAgent.cs").Should().ContainSingle(d => d.Line == line && d.Column == column && d.Severity == "error")
+            .Which.Message.Should().Contain("Property 'Reason' of structured-output type 'AgentDecision' may be absent");
+    }
+
+    [Fact]
+    public async Task Applying_the_code_fix_makes_the_build_clean_of_HD2002()
+    {
+        var file = Path.Combine(SampleDirectory, "Agent", "DecisionAgent.cs");
+        var fixedFiles = await CodeFixRunner.FixAllAsync(
+            System.Collections.Immutable.ImmutableDictionary<string, string>.Empty
+                .Add(file, File.ReadAllText(file))
+                .Add("/implicit/GlobalUsings.cs", "global using System; global using System.Collections.Generic; global using System.Linq; global using System.Threading; global using System.Threading.Tasks;"),
+            new Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer(),
+            new CodeFixes.OptionalPropertyCodeFixProvider(),
+            CodeFixes.OptionalPropertyCodeFixProvider.MakeNullableKey);
+        fixedFiles[file].Should().Contain("public sealed record AgentDecision(string Action, string TicketId, string? Reason = \"\");");
+
+        // Build a copy of the sample with the fixed file: the real compiler and analyzers decide.
+        // Inside the repository (artifacts/ is ignored) so its central package versions apply.
+        var copy = Directory.CreateDirectory(Repository.PathOf("artifacts", "fixed-sample-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        foreach (var source in Directory.EnumerateFiles(SampleDirectory, "*", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(SampleDirectory, source));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+        }
+
+        File.WriteAllText(Path.Combine(copy, "Agent", "DecisionAgent.cs"), fixedFiles[file]);
+        var project = Path.Combine(copy, "HotDash.AgentService.csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("..\\..\\analyzers\\", Repository.PathOf("analyzers") + "/"));
+        File.Copy(Repository.PathOf("samples", "hotdash.rules.json"), Path.Combine(copy, "hotdash.rules.json"));
+        var build = DotNet.Run(copy, TimeSpan.FromMinutes(5), "build", "-nologo", "-p:UseSharedCompilation=false", "-p:TreatWarningsAsErrors=false");
+
+        build.Diagnostics.Should().Contain(d => d.Id == "HD2001", "the copy still carries the other seeded incidents, so the analyzers ran: " + build.Output);
+        build.Diagnostics.Should().NotContain(d => d.Id == "HD2002", build.Output);
+        Directory.Delete(copy, recursive: true);
+    }
+
+    [Fact]
     public void The_canonical_code_raises_nothing()
     {
         Build.Value.Diagnostics.Where(d => d.File.EndsWith("ShopifyAdminSession.cs", StringComparison.Ordinal)).Should().BeEmpty();
-        Build.Value.Diagnostics.Where(d => d.Id.StartsWith("HD", StringComparison.Ordinal)).Should().HaveCount(5, Build.Value.Output);
+        Build.Value.Diagnostics.Where(d => d.File.EndsWith("DecisionAgent.cs", StringComparison.Ordinal)).Should().ContainSingle("TicketSummary is canonical");
+        Build.Value.Diagnostics.Where(d => d.Id.StartsWith("HD", StringComparison.Ordinal)).Should().HaveCount(7, Build.Value.Output);
         Build.Value.Diagnostics.Should().NotContain(d => d.Id == "AD0001" || d.Id.StartsWith("CS", StringComparison.Ordinal), Build.Value.Output);
     }
 
