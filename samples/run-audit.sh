@@ -21,6 +21,10 @@ for migration in "$root"/samples/supabase/migrations/*.sql; do
   echo "applying $(basename "$migration")"
   psql "$admin/hotdash" -v ON_ERROR_STOP=1 -q -f "$migration" || exit 1
 done
+# The structured-output audit reads the compiled agent service. The build-time analyzers are off for
+# this build: the sample carries deliberate analyzer errors, and here the assembly is what is audited.
+dotnet build "$root/samples/HotDash.AgentService" -nologo -v:q -p:RunAnalyzers=false -o "$root/samples/HotDash.AgentService/bin/audit" || exit 1
+
 auditor_password="sample-$(date +%s)-$RANDOM"
 psql "$admin/hotdash" -v ON_ERROR_STOP=1 -q -v auditor_password="$auditor_password" -f "$root/samples/supabase/audit-role.sql" || exit 1
 

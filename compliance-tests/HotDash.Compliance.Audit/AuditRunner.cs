@@ -12,7 +12,7 @@ using HotDash.Compliance.Audit.Settings;
 namespace HotDash.Compliance.Audit;
 
 /// <summary>Everything one audit run produced: per-concern results for the suite's test cases, and the report.</summary>
-public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, string? DatabaseError, Fly.FlyAuditResult? Fly)
+public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, string? DatabaseError, Fly.FlyAuditResult? Fly, StructuredOutputs.StructuredOutputAuditResult? StructuredOutputs)
 {
     public IReadOnlyList<Finding> Findings => Report.Findings;
 }
@@ -82,7 +82,16 @@ public static class AuditRunner
             }
         }
 
+        StructuredOutputs.StructuredOutputAuditResult? structured = null;
+        if (rules.Document.StructuredOutputs.Assemblies.Count > 0)
+        {
+            structured = new StructuredOutputs.StructuredOutputTypeAudit().Run(rules.Document, settings.RepoRoot);
+            findings.AddRange(structured.Findings);
+            summary.Add(structured.Summary);
+            targets.AddRange(rules.Document.StructuredOutputs.Assemblies.Select(a => $"assembly {a}"));
+        }
+
         var report = new AuditReport(started, DateTimeOffset.UtcNow, rules.Origin, rules.Sha256, targets, summary, findings, skipped, roundTrips);
-        return new AuditOutcome(rules, report, rls, databaseError, fly);
+        return new AuditOutcome(rules, report, rls, databaseError, fly, structured);
     }
 }

@@ -140,6 +140,11 @@ internal static class StrictSchemaValidator
             }
 
             var types = Types(schema);
+            if (types.Count == 0 && schema.Find("properties") is null && schema.Find("anyOf") is null && schema.Find("enum") is null && schema.Find("const") is null && context.Count > 0)
+            {
+                Problems.Add(new StrictSchemaProblem(context, "a schema must declare 'type' (or '$ref', 'anyOf', 'enum', 'const'): an empty schema accepts any JSON, which strict mode cannot express", schema.Start, 1));
+            }
+
             var isObject = types.Contains("object") || (types.Count == 0 && schema.Find("properties") is not null);
             if (isObject)
             {

@@ -41,15 +41,19 @@ public sealed class SuiteRunTests
         root.GetProperty("targets")[0].GetString().Should().StartWith("postgres://hotdash_auditor@127.0.0.1:");
         var errors = root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "error")
             .Select(f => $"{f.GetProperty("rule").GetString()} {f.GetProperty("subject").GetString()} @ {f.GetProperty("location").GetString()}").ToList();
-        errors.Should().HaveCount(5);
+        errors.Should().HaveCount(6);
+        errors.Should().Contain(e => e.StartsWith("HD2002 type HotDash.AgentService.Agent.AgentDecision @ ") && e.EndsWith("at $.properties.Reason"));
         errors.Should().Contain("HD5001 table public.inventory_alerts @ " + root.GetProperty("targets")[0].GetString() + " (table public.inventory_alerts)");
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ ") && e.EndsWith("samples/fly/chatwoot/fly.toml:38"));
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine d891394fe65358"));
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine e2865047c14d98"));
         errors.Should().Contain(e => e.StartsWith("HD7002 hotdash-chatwoot/worker @ machine e2865047c14d98"));
-        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(7, "six tables and the provider");
+        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(8, "six tables, the provider, and TicketSummary");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Fly memory: 0/1 process groups at their declared minimum (fly.toml and live machines)");
         run.Output.Should().Contain("Failed HotDash.Compliance.Suite.FlyComplianceTests.Process_group_has_its_memory(appAndGroup: \"hotdash-chatwoot/worker\")");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.StructuredOutputComplianceTests.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.AgentDecision\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.StructuredOutputComplianceTests.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.TicketSummary\")");
+        root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Structured outputs: 1/2 types accepted by strict mode");
 
         var markdown = File.ReadAllText(Path.Combine(reports, "compliance-report.md"));
         File.ReadAllText(stepSummary).Should().Contain(markdown);

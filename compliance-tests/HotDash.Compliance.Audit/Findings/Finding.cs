@@ -38,6 +38,9 @@ public sealed record Finding(
 public static class AuditRules
 {
     public const string RulesFileInvalid = "HD0001";
+    public const string StrictSchemaRejected = "HD2001";
+    public const string OptionalPropertyNotNullable = "HD2002";
+    public const string TypeNotRepresentable = "HD2003";
     public const string TableWithoutRls = "HD5001";
     public const string RlsWithoutPolicy = "HD5002";
     public const string PoliciesWithoutRls = "HD5003";

@@ -1,0 +1,274 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Rules;
+using HotDash.Compliance.StructuredOutputs;
+using NJsonSchema;
+using NJsonSchema.Generation;
+
+namespace HotDash.Compliance.Audit.StructuredOutputs;
+
+/// <summary>The audited types (subjects) and what was found.</summary>
+public sealed record StructuredOutputAuditResult(IReadOnlyList<string> Subjects, IReadOnlyList<Finding> Findings)
+{
+    public string Summary =>
+        $"Structured outputs: {Subjects.Count(s => !Findings.Any(f => f.Subject == s && f.Fails))}/{Subjects.Count} types accepted by strict mode";
+}
+
+/// <summary>
+/// The test-time twin of HD2001-HD2003: every structured-output type of the assemblies named in the
+/// rules (found from their metadata, or listed under structuredOutputs.types) gets its JSON schema
+/// generated with NJsonSchema, shaped the way the SDKs send it in strict mode (every property
+/// required, additionalProperties false where the type is closed, unions as anyOf), and validated
+/// with the same strict-mode rules as the analyzer. Optional properties that are not nullable are
+/// found by reflection (HD2002).
+/// </summary>
+public sealed class StructuredOutputTypeAudit
+{
+    public const string Concern = "structured-outputs";
+
+    public StructuredOutputAuditResult Run(RulesDocument rules, string repoRoot)
+    {
+        var structured = rules.StructuredOutputs;
+        var findings = new List<Finding>();
+        var subjects = new List<string>();
+        var limits = structured.Limits;
+
+        foreach (var relative in structured.Assemblies)
+        {
+            var path = Path.GetFullPath(relative, repoRoot);
+            if (!File.Exists(path))
+            {
+                subjects.Add($"assembly {relative}");
+                findings.Add(new Finding(AuditRules.TypeNotRepresentable, Severity.Error, Concern, $"assembly {relative}", path,
+                    $"The rules name the assembly {relative} for the structured-output audit, but {path} does not exist: build it first (dotnet build -o ...), or fix the path in structuredOutputs.assemblies.", []));
+                continue;
+            }
+
+            var context = new AssemblyLoadContext("hotdash-audit-" + Path.GetFileNameWithoutExtension(path), isCollectible: true);
+            context.Resolving += (c, name) =>
+            {
+                var candidate = Path.Combine(Path.GetDirectoryName(path)!, name.Name + ".dll");
+                return File.Exists(candidate) ? c.LoadFromAssemblyPath(candidate) : null;
+            };
+            try
+            {
+                var assembly = context.LoadFromAssemblyPath(path);
+                var discovered = StructuredOutputTypeDiscovery.Discover(path, structured.EntryPoints)
+                    .Concat(structured.Types.Select(t => new DiscoveredType(t, "listed in structuredOutputs.types")))
+                    .DistinctBy(t => t.TypeName);
+                foreach (var type in discovered)
+                {
+                    var subject = $"type {type.TypeName}";
+                    subjects.Add(subject);
+                    var resolved = assembly.GetType(type.TypeName);
+                    if (resolved is null)
+                    {
+                        findings.Add(new Finding(AuditRules.TypeNotRepresentable, Severity.Error, Concern, subject, path,
+                            $"{type.TypeName} ({type.EntryPoint}) is not defined in {Path.GetFileName(path)}; types from other assemblies are audited with theirs.", []));
+                        continue;
+                    }
+
+                    findings.AddRange(AuditType(resolved, subject, $"{path} ({type.EntryPoint})", limits));
+                }
+            }
+            finally
+            {
+                context.Unload();
+            }
+        }
+
+        return new StructuredOutputAuditResult(subjects, findings);
+    }
+
+    /// <summary>All findings for one type: schema problems (HD2003) and optional non-nullable properties (HD2002), or a pass.</summary>
+    public static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputLimits rulesLimits)
+    {
+        var limits = new StrictLimits
+        {
+            MaxObjectProperties = rulesLimits.MaxObjectProperties,
+            MaxNestingDepth = rulesLimits.MaxNestingDepth,
+            MaxEnumValues = rulesLimits.MaxEnumValues,
+            MaxTotalStringLength = rulesLimits.MaxTotalStringLength,
+            LargeEnumThreshold = rulesLimits.LargeEnumThreshold,
+            MaxLargeEnumStringLength = rulesLimits.MaxLargeEnumStringLength,
+        };
+        var findings = new List<Finding>();
+        var schemaJson = StrictShape(JsonSchema.FromType(type, new SystemTextJsonSchemaGeneratorSettings()).ToJson());
+        var evidence = new List<string> { $"schema generated by NJsonSchema and shaped for strict mode ({schemaJson.Length} characters)" };
+        foreach (var problem in StrictSchemaValidator.Validate(JsonParser.Parse(schemaJson).Value!, limits))
+        {
+            findings.Add(new Finding(AuditRules.TypeNotRepresentable, Severity.Error, Concern, subject, $"{location} at {JsonPath(problem.Context)}",
+                $"{type.Name} cannot be sent in strict mode: {problem}", evidence));
+        }
+
+        foreach (var (path, property, reason) in OptionalNotNullable(type, "$", new HashSet<Type>()))
+        {
+            findings.Add(new Finding(AuditRules.OptionalPropertyNotNullable, Severity.Error, Concern, subject, $"{location} at {path}",
+                $"Property '{property.DeclaringType!.Name}.{property.Name}' may be absent ({reason}) but is not nullable; strict mode makes every property required. Make it nullable, or mark it 'required'.",
+                evidence));
+        }
+
+        if (findings.Count == 0)
+        {
+            findings.Add(new Finding(AuditRules.StrictSchemaRejected, Severity.Pass, Concern, subject, location, $"{type.Name}'s schema is accepted by strict mode.", evidence));
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// The schema as the SDKs send it in strict mode: every property required, closed objects with
+    /// additionalProperties false (open ones keep theirs, so they are reported), oneOf as anyOf, and
+    /// numeric formats (int32, double) dropped, as the SDKs' own exporters do not emit them.
+    /// </summary>
+    public static string StrictShape(string json)
+    {
+        var root = JsonNode.Parse(json)!;
+        Shape(root);
+        return root.ToJsonString();
+    }
+
+    private static void Shape(JsonNode? node)
+    {
+        if (node is JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                Shape(item);
+            }
+
+            return;
+        }
+
+        if (node is not JsonObject schema)
+        {
+            return;
+        }
+
+        schema.Remove("$schema");
+        schema.Remove("title");
+        if (schema["oneOf"] is JsonArray oneOf)
+        {
+            schema.Remove("oneOf");
+            schema["anyOf"] = oneOf;
+        }
+
+        if (schema["format"] is System.Text.Json.Nodes.JsonValue && schema["type"]?.ToString() is "integer" or "number")
+        {
+            schema.Remove("format");
+        }
+
+        foreach (var key in schema.Where(p => p.Key.StartsWith("x-", StringComparison.Ordinal)).Select(p => p.Key).ToList())
+        {
+            schema.Remove(key);
+        }
+
+        if (schema["properties"] is JsonObject properties)
+        {
+            schema["required"] = new JsonArray(properties.Select(p => (JsonNode)System.Text.Json.Nodes.JsonValue.Create(p.Key)!).ToArray());
+            if (!schema.ContainsKey("additionalProperties"))
+            {
+                schema["additionalProperties"] = false;
+            }
+
+            schema["type"] ??= "object";
+        }
+
+        foreach (var child in schema.ToList())
+        {
+            Shape(child.Value);
+        }
+    }
+
+    private static string JsonPath(IReadOnlyList<string> context) => context.Count == 0 ? "$" : "$." + string.Join(".", context);
+
+    private static IEnumerable<(string Path, PropertyInfo Property, string Reason)> OptionalNotNullable(Type type, string path, HashSet<Type> visiting)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true && !type.IsGenericType && !type.IsArray)
+        {
+            yield break;
+        }
+
+        if (type.IsArray || (type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type)))
+        {
+            var element = type.IsArray ? type.GetElementType() : type.GetInterfaces().Concat([type]).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+            if (element is not null)
+            {
+                foreach (var found in OptionalNotNullable(element, path + ".items", visiting))
+                {
+                    yield return found;
+                }
+            }
+
+            yield break;
+        }
+
+        if (!type.IsClass && !(type.IsValueType && !type.IsPrimitive) || !visiting.Add(type))
+        {
+            yield break;
+        }
+
+        var nullability = new NullabilityInfoContext();
+        var constructorParameters = type.GetConstructors().SelectMany(c => c.GetParameters()).ToList();
+        object? defaultInstance = null;
+        try
+        {
+            defaultInstance = type.GetConstructor(Type.EmptyTypes) is not null ? Activator.CreateInstance(type) : null;
+        }
+        catch (TargetInvocationException)
+        {
+            // A constructor with side effects or checks: no default instance to compare with.
+        }
+
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod?.IsPublic == true && p.GetIndexParameters().Length == 0))
+        {
+            var ignore = property.GetCustomAttribute<JsonIgnoreAttribute>();
+            if (ignore is { Condition: JsonIgnoreCondition.Always })
+            {
+                continue;
+            }
+
+            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? property.Name;
+            var propertyPath = $"{path}.properties.{name}";
+            var required = property.GetCustomAttribute<RequiredMemberAttribute>() is not null || property.GetCustomAttribute<JsonRequiredAttribute>() is not null;
+            var reason = required ? null
+                : ignore is { Condition: JsonIgnoreCondition.WhenWritingDefault or JsonIgnoreCondition.WhenWritingNull } ? "[JsonIgnore(Condition = WhenWritingDefault/WhenWritingNull)] omits it"
+                : property.GetCustomAttribute<DefaultValueAttribute>() is not null ? "it has [DefaultValue]"
+                : constructorParameters.Any(p => string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase) && p.HasDefaultValue) ? "its constructor parameter has a default value"
+                : defaultInstance is not null && HasDefaultValue(property, defaultInstance) ? "it has a default value"
+                : null;
+            var canBeNull = Nullable.GetUnderlyingType(property.PropertyType) is not null ||
+                            (!property.PropertyType.IsValueType && nullability.Create(property).ReadState != NullabilityState.NotNull);
+            if (reason is not null && !canBeNull)
+            {
+                yield return (propertyPath, property, reason);
+            }
+
+            foreach (var nested in OptionalNotNullable(property.PropertyType, propertyPath, visiting))
+            {
+                yield return nested;
+            }
+        }
+
+        visiting.Remove(type);
+    }
+
+    private static bool HasDefaultValue(PropertyInfo property, object instance)
+    {
+        var value = property.GetValue(instance);
+        var empty = property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null;
+        return !Equals(value, empty);
+    }
+}
