@@ -81,6 +81,75 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         result.Diagnostics.Should().ContainSingle(d => d.Id == "HD1001" && d.Message.Contains("'SHOPIFY_ADMIN_TOKEN'"), "the built-in defaults still apply");
     }
 
+    [Fact]
+    public void The_strict_preset_makes_every_rule_an_error_and_editorconfig_still_overrides_one()
+    {
+        const string Program = """
+            public static class Program
+            {
+                public static void Main() => System.Console.WriteLine(System.Environment.GetEnvironmentVariables().Count);
+            }
+            """;
+        var strict = Build(_package.NewConsumer(Program, editorConfig: null, properties: "<HotDashSeverityPreset>strict</HotDashSeverityPreset>"));
+        strict.ExitCode.Should().NotBe(0);
+        strict.Diagnostics.Should().ContainSingle(d => d.Id == "HD1003" && d.Severity == "error", strict.Output);
+
+        var overridden = Build(_package.NewConsumer(Program, editorConfig: "dotnet_diagnostic.HD1003.severity = none", properties: "<HotDashSeverityPreset>strict</HotDashSeverityPreset>"));
+        overridden.ExitCode.Should().Be(0, overridden.Output);
+        overridden.Diagnostics.Should().NotContain(d => d.Id == "HD1003");
+
+        var unknown = Build(_package.NewConsumer(Program, editorConfig: null, properties: "<HotDashSeverityPreset>paranoid</HotDashSeverityPreset>"));
+        unknown.ExitCode.Should().NotBe(0);
+        unknown.Output.Should().Contain("HotDashSeverityPreset 'paranoid' is not a HotDash.Compliance preset: use recommended or strict.");
+    }
+
+    [Fact]
+    public void Sarif_is_written_for_code_scanning_when_asked()
+    {
+        var project = _package.NewConsumer(ReadsToken, editorConfig: null, properties: "<HotDashSarifDirectory>$(MSBuildProjectDirectory)/sarif</HotDashSarifDirectory>");
+        Build(project);
+        var sarif = Path.Combine(project, "sarif", "Consumer.sarif");
+        File.Exists(sarif).Should().BeTrue();
+        using var log = System.Text.Json.JsonDocument.Parse(File.ReadAllText(sarif));
+        log.RootElement.GetProperty("version").GetString().Should().Be("2.1.0");
+        log.RootElement.GetRawText().Should().Contain("HD1001").And.Contain("docs/rules/HD1001.md");
+    }
+
+    [Fact]
+    public void The_package_metadata_is_complete()
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(_package.NupkgPath);
+        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
+        var nuspec = System.Xml.Linq.XDocument.Parse(reader.ReadToEnd());
+        string Value(string name) => nuspec.Descendants().Single(e => e.Name.LocalName == name).Value;
+        nuspec.Descendants().Single(e => e.Name.LocalName == "license").Attribute("type")!.Value.Should().Be("expression");
+        Value("license").Should().Be("Apache-2.0");
+        Value("readme").Should().Be("README.md");
+        nuspec.Descendants().Single(e => e.Name.LocalName == "repository").Attribute("url")!.Value.Should().StartWith("https://github.com/");
+        Value("releaseNotes").Should().Contain("HD1001 | HotDash.Configuration | Warning");
+        Value("developmentDependency").Should().Be("true");
+        zip.Entries.Select(e => e.FullName).Should().Contain(["README.md", "config/hotdash.recommended.globalconfig", "config/hotdash.strict.globalconfig"]);
+    }
+
+    [Fact]
+    public void The_build_is_deterministic()
+    {
+        string BuildInto(string artifacts)
+        {
+            var result = DotNet.Run(Repository.Root, TimeSpan.FromMinutes(5), "build", Repository.PathOf("analyzers", "HotDash.Compliance.Analyzers"),
+                "-nologo", "-c", "Release", "--artifacts-path", artifacts, "-p:ContinuousIntegrationBuild=true", "-p:UseSharedCompilation=false");
+            result.ExitCode.Should().Be(0, result.Output);
+            return Directory.GetFiles(artifacts, "HotDash.Compliance.Analyzers.dll", SearchOption.AllDirectories).Single(f => f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+        }
+
+        // The same commit, built twice from scratch in the same place, gives the same bytes.
+        var artifacts = Path.Combine(_package.Feed, "..", "deterministic");
+        var first = File.ReadAllBytes(BuildInto(artifacts));
+        Directory.Delete(artifacts, recursive: true);
+        var second = File.ReadAllBytes(BuildInto(artifacts));
+        second.Should().Equal(first);
+    }
+
     private static DotNetResult Build(string project) =>
         DotNet.Run(project, TimeSpan.FromMinutes(5), "build", "-nologo", "-p:UseSharedCompilation=false");
 
@@ -109,7 +178,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
 
         public string NupkgPath { get; }
 
-        public string NewConsumer(string program, string? editorConfig, string? rules = null)
+        public string NewConsumer(string program, string? editorConfig, string? rules = null, string properties = "")
         {
             var directory = Directory.CreateDirectory(Path.Combine(_root, "consumer-" + Guid.NewGuid().ToString("N")[..8])).FullName;
             File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
@@ -118,6 +187,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
                     <OutputType>Exe</OutputType>
                     <TargetFramework>net10.0</TargetFramework>
                     <Nullable>enable</Nullable>
+                    {properties}
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="HotDash.Compliance.Analyzers" Version="{Version}" PrivateAssets="all" />
