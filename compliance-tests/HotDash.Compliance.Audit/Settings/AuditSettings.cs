@@ -11,6 +11,13 @@ namespace HotDash.Compliance.Audit.Settings;
 /// </summary>
 public sealed record AuditSettings
 {
+    /// <summary>Every environment variable the suite reads (documented in README).</summary>
+    public static readonly IReadOnlyList<string> VariableNames =
+    [
+        "HOTDASH_RULES", "HOTDASH_DATABASE_URL", "HOTDASH_REPO_ROOT", "HOTDASH_FLY_MACHINES", "HOTDASH_REPORT_DIR",
+        "HOTDASH_AUDIT_REQUIRE_ALL", "HOTDASH_CONNECT_TIMEOUT_SECONDS", "HOTDASH_STATEMENT_TIMEOUT_SECONDS",
+    ];
+
     public string? RulesPath { get; init; }
 
     public string? DatabaseUrl { get; init; }
