@@ -266,6 +266,19 @@ internal sealed class JsonParser
                 return null;
             }
 
+            if (char.IsSurrogate(c))
+            {
+                // System.Text.Json reads UTF-8, which cannot hold a lone surrogate: it rejects the text.
+                if (char.IsHighSurrogate(c) && _pos + 1 < _text.Length && char.IsLowSurrogate(_text[_pos + 1]))
+                {
+                    _pos += 2;
+                    continue;
+                }
+
+                Fail("invalid text: a lone UTF-16 surrogate cannot be encoded as UTF-8", _pos);
+                return null;
+            }
+
             if (c != '\\')
             {
                 _pos++;

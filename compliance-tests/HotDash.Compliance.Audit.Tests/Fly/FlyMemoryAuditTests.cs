@@ -102,6 +102,16 @@ public sealed class FlyMemoryAuditTests : System.IDisposable
     }
 
     [Fact]
+    public void A_machine_whose_memory_is_not_a_number_is_reported_not_crashed_on()
+    {
+        // Found by the mutation tests: JsonElement.TryGetInt32 throws on a string.
+        var machines = Path.Combine(_root, "machines.json");
+        File.WriteAllText(machines, """[ { "id": "str000000001", "state": "started", "config": { "guest": { "memory_mb": "1024" }, "metadata": { "fly_process_group": "worker" } } } ]""");
+        var findings = Run(Toml("[[vm]]\n  processes = [\"worker\"]\n  memory = \"2gb\"\n"), [new MachinesSnapshotSource("hotdash-chatwoot", machines)]);
+        findings.Should().Contain(f => f.Severity == Severity.Warning && f.Message.Contains("config.guest.memory_mb is string \"1024\", not a whole number of MB"));
+    }
+
+    [Fact]
     public void Fly_scale_show_output_is_accepted()
     {
         var scale = Path.Combine(_root, "hotdash-chatwoot.scale.json");

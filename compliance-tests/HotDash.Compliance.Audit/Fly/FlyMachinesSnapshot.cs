@@ -48,6 +48,11 @@ public static class FlyMachinesSnapshot
         {
             throw new FlyMachinesException($"{source}({(e.LineNumber ?? 0) + 1},{(e.BytePositionInLine ?? 0) + 1}): not valid JSON: {e.Message.Split(" Path:")[0]}");
         }
+        catch (ArgumentException)
+        {
+            // A lone UTF-16 surrogate: only possible in text that did not come from a file.
+            throw new FlyMachinesException($"{source}: not valid text: a lone UTF-16 surrogate cannot be encoded as UTF-8");
+        }
 
         using (document)
         {
@@ -102,23 +107,28 @@ public static class FlyMachinesSnapshot
             return null;
         }
 
-        int? memory = config.TryGetProperty("guest", out var guest) && guest.ValueKind == JsonValueKind.Object &&
-                      guest.TryGetProperty("memory_mb", out var memoryMb) && memoryMb.TryGetInt32(out var mb)
-            ? mb
-            : null;
+        var memoryValue = config.TryGetProperty("guest", out var guest) && guest.ValueKind == JsonValueKind.Object &&
+                          guest.TryGetProperty("memory_mb", out var memoryMb) ? memoryMb : (JsonElement?)null;
+        var memory = Integer(memoryValue);
         var problem = group is null ? "it has no fly_process_group metadata, so it belongs to no process group"
-            : memory is null ? "config.guest.memory_mb is missing" : null;
+            : memoryValue is null ? "config.guest.memory_mb is missing"
+            : memory is null ? $"config.guest.memory_mb is {memoryValue.Value.ValueKind.ToString().ToLowerInvariant()} {memoryValue.Value.GetRawText()}, not a whole number of MB"
+            : null;
         return new FlyMachine(id, state, group, memory, 1, where, problem);
     }
 
     private static FlyMachine FromScaleShow(JsonElement entry, string where)
     {
         var group = String(entry, "Process");
-        int? memory = entry.TryGetProperty("Memory", out var m) && m.TryGetInt32(out var mb) ? mb : null;
-        var count = entry.TryGetProperty("Count", out var c) && c.TryGetInt32(out var n) ? n : 1;
+        var memory = entry.TryGetProperty("Memory", out var m) ? Integer(m) : null;
+        var count = (entry.TryGetProperty("Count", out var c) ? Integer(c) : null) ?? 1;
         return new FlyMachine($"{count} machine(s) of '{group}' (fly scale show)", "started", group, memory, count, where,
-            memory is null ? "\"Memory\" is missing" : null);
+            memory is null ? "\"Memory\" is missing or not a whole number of MB" : null);
     }
+
+    /// <summary>A whole number, or null for anything else (TryGetInt32 throws on a non-number).</summary>
+    private static int? Integer(JsonElement? element) =>
+        element is { ValueKind: JsonValueKind.Number } number && number.TryGetInt32(out var value) ? value : null;
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -86,6 +86,14 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
             // System.Text.Json counts lines and bytes from 0.
             return new RulesProblem(origin, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, "$", "invalid JSON: " + e.Message.Split(" Path:")[0]);
         }
+        catch (ArgumentException)
+        {
+            // Text that cannot be UTF-8 (a lone surrogate) never comes from a file; say so rather than crash.
+            var at = json.Select((c, i) => (c, i)).FirstOrDefault(p => char.IsSurrogate(p.c)).i;
+            var line = json.Take(at).Count(c => c == '\n') + 1;
+            var column = at - json.LastIndexOf('\n', Math.Max(0, at - 1));
+            return new RulesProblem(origin, line, column, "$", "invalid text: a lone UTF-16 surrogate cannot be encoded as UTF-8");
+        }
     }
 
     private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
