@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Collections.Immutable;
 using HotDash.Compliance.Analyzers.Diagnostics;
 using HotDash.Compliance.Analyzers.Rules;
@@ -23,40 +24,18 @@ public sealed class BannedApiAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var banned = Resolve(RulesProvider.Get(start).Rules, start.Compilation);
-            if (banned.Count == 0)
+            var banned = BannedSymbols.Resolve(RulesProvider.Get(start).Rules, start.Compilation);
+            if (banned is null)
             {
                 // Nothing banned is referenced by this compilation: no per-operation cost at all.
                 return;
             }
 
-            start.RegisterOperationAction(
-                c => Analyze(c, banned),
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation,
-                OperationKind.PropertyReference,
-                OperationKind.FieldReference,
-                OperationKind.EventReference,
-                OperationKind.MethodReference,
-                OperationKind.TypeOf);
+            start.RegisterOperationAction(c => Analyze(c, banned), banned.OperationKinds);
         });
     }
 
-    private static Dictionary<ISymbol, BannedApi> Resolve(HotDashRules rules, Compilation compilation)
-    {
-        var banned = new Dictionary<ISymbol, BannedApi>(SymbolEqualityComparer.Default);
-        foreach (var api in rules.BannedApis)
-        {
-            foreach (var symbol in DocumentationCommentId.GetSymbolsForDeclarationId(api.SymbolId, compilation))
-            {
-                banned[symbol] = api;
-            }
-        }
-
-        return banned;
-    }
-
-    private static void Analyze(OperationAnalysisContext context, Dictionary<ISymbol, BannedApi> banned)
+    private static void Analyze(OperationAnalysisContext context, BannedSymbols banned)
     {
         ISymbol? used = context.Operation switch
         {
@@ -69,29 +48,121 @@ public sealed class BannedApiAnalyzer : DiagnosticAnalyzer
             ITypeOfOperation t => t.TypeOperand,
             _ => null,
         };
-        if (used is null)
+        if (used is null || banned.Find(used) is not { } api)
         {
             return;
         }
 
-        for (ISymbol? current = used; current is not null; current = current.ContainingSymbol)
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.BannedApi,
+            context.Operation.Syntax.GetLocation(),
+            used.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
+            api.SymbolId,
+            api.Message));
+    }
+
+    /// <summary>
+    /// The banned symbols of one compilation, split by kind so the common case (a few banned members)
+    /// costs one dictionary lookup per relevant operation, and only the operation kinds that can
+    /// reach a banned symbol are analyzed at all.
+    /// </summary>
+    private sealed class BannedSymbols
+    {
+        private readonly Dictionary<ISymbol, BannedApi> _members = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, BannedApi> _containers = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<string> _memberNames = new(System.StringComparer.Ordinal);
+
+        public ImmutableArray<OperationKind> OperationKinds { get; private set; }
+
+        public static BannedSymbols? Resolve(HotDashRules rules, Compilation compilation)
         {
-            if (banned.TryGetValue(current.OriginalDefinition, out var api) ||
-                (current is IMethodSymbol { ConstructedFrom: { } generic } && banned.TryGetValue(generic, out api)))
+            var result = new BannedSymbols();
+            var kinds = new HashSet<OperationKind>();
+            foreach (var api in rules.BannedApis)
             {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    Descriptors.BannedApi,
-                    context.Operation.Syntax.GetLocation(),
-                    used.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
-                    api.SymbolId,
-                    api.Message));
-                return;
+                foreach (var symbol in DocumentationCommentId.GetSymbolsForDeclarationId(api.SymbolId, compilation))
+                {
+                    switch (symbol)
+                    {
+                        case IMethodSymbol { MethodKind: MethodKind.Constructor }:
+                            result._members[symbol] = api;
+                            kinds.Add(OperationKind.ObjectCreation);
+                            break;
+                        case IMethodSymbol:
+                            result._members[symbol] = api;
+                            kinds.Add(OperationKind.Invocation);
+                            kinds.Add(OperationKind.MethodReference);
+                            break;
+                        case IPropertySymbol:
+                            result._members[symbol] = api;
+                            kinds.Add(OperationKind.PropertyReference);
+                            break;
+                        case IFieldSymbol:
+                            result._members[symbol] = api;
+                            kinds.Add(OperationKind.FieldReference);
+                            break;
+                        case IEventSymbol:
+                            result._members[symbol] = api;
+                            kinds.Add(OperationKind.EventReference);
+                            break;
+                        default:
+                            // A type or namespace bans every member: all kinds of use.
+                            result._containers[symbol] = api;
+                            kinds.UnionWith(new[]
+                            {
+                                OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.PropertyReference, OperationKind.FieldReference,
+                                OperationKind.EventReference, OperationKind.MethodReference, OperationKind.TypeOf,
+                            });
+                            break;
+                    }
+                }
             }
 
-            if (current is INamespaceSymbol { IsGlobalNamespace: true })
+            if (kinds.Count == 0)
             {
-                return;
+                return null;
             }
+
+            result._memberNames.UnionWith(result._members.Keys.Select(m => m.Name));
+
+            result.OperationKinds = kinds.ToImmutableArray();
+            return result;
+        }
+
+        public BannedApi? Find(ISymbol used)
+        {
+            if (_containers.Count == 0 && !_memberNames.Contains(used.Name))
+            {
+                // The common case: a name comparison, no symbol hashing.
+                return null;
+            }
+
+            if (_members.Count > 0 &&
+                (_members.TryGetValue(used.OriginalDefinition, out var api) ||
+                 (used is IMethodSymbol { ConstructedFrom: { } generic } && _members.TryGetValue(generic.OriginalDefinition, out api))))
+            {
+                return api;
+            }
+
+            if (_containers.Count == 0)
+            {
+                return null;
+            }
+
+            for (var current = used; current is not null; current = current.ContainingSymbol)
+            {
+                if (_containers.TryGetValue(current.OriginalDefinition, out var container))
+                {
+                    return container;
+                }
+
+                if (current is INamespaceSymbol { IsGlobalNamespace: true })
+                {
+                    break;
+                }
+            }
+
+            return null;
         }
     }
 }

@@ -61,10 +61,19 @@ public sealed class DeprecatedConfigurationKeyAnalyzer : DiagnosticAnalyzer
         });
     }
 
+    /// <summary>The only methods that read a key: a name comparison rules out almost every call cheaply.</summary>
+    private static readonly ImmutableHashSet<string> ReadingMethods = ImmutableHashSet.Create(
+        System.StringComparer.Ordinal, "GetEnvironmentVariable", "GetValue", "Get", "Bind", "GetConnectionString", "GetRequiredSection", "GetSection", "Configure");
+
     private static void AnalyzeInvocation(OperationAnalysisContext context, HotDashRules rules, ConfigurationSymbols symbols)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
+        if (!ReadingMethods.Contains(method.Name))
+        {
+            return;
+        }
+
         var type = method.ContainingType;
         if (type is null)
         {

@@ -49,15 +49,16 @@ public sealed class ForbiddenDatabaseProviderAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeLiteral(OperationAnalysisContext context, DatabaseProviders database)
     {
-        if (context.Operation.ConstantValue is not { HasValue: true, Value: string value } || value.Length < 6)
+        if (context.Operation.ConstantValue is not { HasValue: true, Value: string value } || !MayBeConnectionString(value))
         {
             return;
         }
 
         var syntax = context.Operation.Syntax;
-        var source = syntax.ToString();
+        string? source = null;
         foreach (var (host, classification) in Forbidden(value, database))
         {
+            source ??= syntax.ToString();
             // A host name has no quotes or escapes: it stands verbatim in the literal's source.
             var offset = source.IndexOf(host.Host, StringComparison.Ordinal);
             var location = offset < 0
@@ -82,7 +83,7 @@ public sealed class ForbiddenDatabaseProviderAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var value in Strings(parsed.Value!))
+        foreach (var value in Strings(parsed.Value!).Where(v => MayBeConnectionString(v.Text!)))
         {
             foreach (var (host, classification) in Forbidden(value.Text!, database))
             {
@@ -95,6 +96,10 @@ public sealed class ForbiddenDatabaseProviderAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>Most literals are not connection strings: skip them before any regular expression runs.</summary>
+    private static bool MayBeConnectionString(string value) =>
+        value.Length >= 6 && (value.IndexOf("://", StringComparison.Ordinal) >= 0 || value.IndexOf('=') >= 0);
 
     private static IEnumerable<(HostOccurrence Host, HostClassification Classification)> Forbidden(string value, DatabaseProviders database)
     {

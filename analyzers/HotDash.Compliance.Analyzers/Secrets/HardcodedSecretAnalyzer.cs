@@ -123,8 +123,23 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static string[] Matches(SecretPattern pattern, string value) =>
-        SafeMatches(pattern, value).Cast<Match>().Select(m => m.Value).Where(m => m.Length > 0).ToArray();
+    private static string[] Matches(SecretPattern pattern, string value)
+    {
+        try
+        {
+            // The common case, no secret, allocates nothing.
+            if (!pattern.Regex.IsMatch(value))
+            {
+                return [];
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return [];
+        }
+
+        return SafeMatches(pattern, value).Cast<Match>().Select(m => m.Value).Where(m => m.Length > 0).ToArray();
+    }
 
     private static MatchCollection SafeMatches(SecretPattern pattern, string value)
     {

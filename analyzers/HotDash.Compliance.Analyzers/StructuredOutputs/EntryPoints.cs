@@ -36,10 +36,12 @@ internal sealed class StructuredOutputCall
 internal sealed class EntryPoints
 {
     private readonly Dictionary<INamedTypeSymbol, List<EntryPoint>> _byType;
+    private readonly HashSet<string> _members;
 
     private EntryPoints(Dictionary<INamedTypeSymbol, List<EntryPoint>> byType)
     {
         _byType = byType;
+        _members = new HashSet<string>(byType.Values.SelectMany(e => e).Select(e => e.Member), System.StringComparer.Ordinal);
     }
 
     public static EntryPoints? Resolve(Compilation compilation, StructuredOutputRules rules)
@@ -65,8 +67,9 @@ internal sealed class EntryPoints
 
     public StructuredOutputCall? Match(IOperation operation) => operation switch
     {
-        IInvocationOperation invocation => MatchInvocation(invocation),
-        ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment => MatchProperty(property.Property, assignment.Value),
+        // A name comparison first: almost no call is to an entry point.
+        IInvocationOperation invocation when _members.Contains(invocation.TargetMethod.Name) => MatchInvocation(invocation),
+        ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment when _members.Contains(property.Property.Name) => MatchProperty(property.Property, assignment.Value),
         _ => null,
     };
 
