@@ -41,7 +41,13 @@ case "$cmd" in
     dir=${2:?usage: throwaway-postgres.sh start DIR}
     bin=$(bindir)
     mkdir -p "$dir"
-    if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; chmod 700 "$dir"; fi
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres "$dir"; chmod 700 "$dir"
+      if ! runuser -u postgres -- test -w "$dir"; then
+        echo "the postgres user cannot write $dir (a parent directory is closed to it): use a directory such as /tmp/<name>" >&2
+        exit 1
+      fi
+    fi
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     for attempt in 1 2 3; do
