@@ -6,10 +6,10 @@ using System.Text.RegularExpressions;
 
 namespace HotDash.Compliance.Analyzers.Json;
 
-/// <summary>A schema violation: the JSON path, what is wrong, and where in the text.</summary>
-internal sealed class SchemaViolation
+/// <summary>A problem with a JSON text (syntax, schema or meaning): the JSON path, what is wrong, and where.</summary>
+internal sealed class JsonProblem
 {
-    public SchemaViolation(string path, string message, int start, int length)
+    public JsonProblem(string path, string message, int start, int length)
     {
         Path = path;
         Message = message;
@@ -17,7 +17,7 @@ internal sealed class SchemaViolation
         Length = length;
     }
 
-    /// <summary>JSONPath of the offending value, e.g. <c>$.fly.apps[0].processes[0].minMemory</c>.</summary>
+    /// <summary>JSONPath of the offending value, e.g. <c>$.fly.apps[0].processes[0].minMemory</c>; empty for syntax errors.</summary>
     public string Path { get; }
 
     public string Message { get; }
@@ -52,9 +52,9 @@ internal sealed class JsonSchemaSubsetValidator
         _root = schemaRoot;
     }
 
-    public List<SchemaViolation> Validate(JsonValue instance)
+    public List<JsonProblem> Validate(JsonValue instance)
     {
-        var violations = new List<SchemaViolation>();
+        var violations = new List<JsonProblem>();
         Validate(_root, instance, "$", violations, 0);
         return violations;
     }
@@ -83,7 +83,7 @@ internal sealed class JsonSchemaSubsetValidator
         return schema;
     }
 
-    private void Validate(JsonValue schema, JsonValue value, string path, List<SchemaViolation> violations, int depth)
+    private void Validate(JsonValue schema, JsonValue value, string path, List<JsonProblem> violations, int depth)
     {
         if (depth > JsonParser.MaxDepth)
         {
@@ -95,14 +95,14 @@ internal sealed class JsonSchemaSubsetValidator
         var types = TypesOf(schema);
         if (types.Count > 0 && !types.Any(t => Matches(t, value)))
         {
-            violations.Add(new SchemaViolation(path, $"expected {string.Join(" or ", types)}, found {Describe(value)}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"expected {string.Join(" or ", types)}, found {Describe(value)}", value.Start, value.Length));
             return;
         }
 
         if (schema.Get("enum") is { Kind: JsonKind.Array } allowed && !allowed.Items.Any(a => JsonEquals(a, value)))
         {
             var list = string.Join(", ", allowed.Items.Select(Render));
-            violations.Add(new SchemaViolation(path, $"{Render(value)} is not one of the allowed values: {list}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"{Render(value)} is not one of the allowed values: {list}", value.Start, value.Length));
         }
 
         switch (value.Kind)
@@ -113,7 +113,7 @@ internal sealed class JsonSchemaSubsetValidator
             case JsonKind.Array:
                 if (schema.GetInt64("minItems") is { } minItems && value.Items.Count < minItems)
                 {
-                    violations.Add(new SchemaViolation(path, $"expected at least {minItems} item(s), found {value.Items.Count}", value.Start, value.Length));
+                    violations.Add(new JsonProblem(path, $"expected at least {minItems} item(s), found {value.Items.Count}", value.Start, value.Length));
                 }
 
                 if (schema.Get("items") is { Kind: JsonKind.Object } itemSchema)
@@ -134,7 +134,7 @@ internal sealed class JsonSchemaSubsetValidator
         }
     }
 
-    private void ValidateObject(JsonValue schema, JsonValue value, string path, List<SchemaViolation> violations, int depth)
+    private void ValidateObject(JsonValue schema, JsonValue value, string path, List<JsonProblem> violations, int depth)
     {
         var properties = schema.Get("properties");
         foreach (var required in schema.GetItems("required"))
@@ -142,7 +142,7 @@ internal sealed class JsonSchemaSubsetValidator
             if (required.Kind == JsonKind.String && value.Find(required.Text!) is null)
             {
                 // Point at the opening brace: the property is missing, so there is nothing else to point at.
-                violations.Add(new SchemaViolation(AppendName(path, required.Text!), $"missing required property '{required.Text}'", value.Start, 1));
+                violations.Add(new JsonProblem(AppendName(path, required.Text!), $"missing required property '{required.Text}'", value.Start, 1));
             }
         }
 
@@ -157,7 +157,7 @@ internal sealed class JsonSchemaSubsetValidator
             else if (additional?.Kind == JsonKind.False)
             {
                 var known = properties is null ? string.Empty : $"; known properties: {string.Join(", ", properties.Members.Select(m => m.Name))}";
-                violations.Add(new SchemaViolation(memberPath, $"unknown property '{member.Name}'{known}", member.NameStart, member.NameLength));
+                violations.Add(new JsonProblem(memberPath, $"unknown property '{member.Name}'{known}", member.NameStart, member.NameLength));
             }
             else if (additional?.Kind == JsonKind.Object)
             {
@@ -166,12 +166,12 @@ internal sealed class JsonSchemaSubsetValidator
         }
     }
 
-    private static void ValidateString(JsonValue schema, JsonValue value, string path, List<SchemaViolation> violations)
+    private static void ValidateString(JsonValue schema, JsonValue value, string path, List<JsonProblem> violations)
     {
         var text = value.Text!;
         if (schema.GetInt64("minLength") is { } minLength && text.Length < minLength)
         {
-            violations.Add(new SchemaViolation(path, minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters long", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters long", value.Start, value.Length));
         }
 
         if (schema.GetString("pattern") is { } pattern)
@@ -192,12 +192,12 @@ internal sealed class JsonSchemaSubsetValidator
 
             if (!matches)
             {
-                violations.Add(new SchemaViolation(path, $"\"{text}\" does not match the pattern {pattern}", value.Start, value.Length));
+                violations.Add(new JsonProblem(path, $"\"{text}\" does not match the pattern {pattern}", value.Start, value.Length));
             }
         }
     }
 
-    private static void ValidateNumber(JsonValue schema, JsonValue value, string path, List<SchemaViolation> violations)
+    private static void ValidateNumber(JsonValue schema, JsonValue value, string path, List<JsonProblem> violations)
     {
         if (!double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
@@ -207,13 +207,13 @@ internal sealed class JsonSchemaSubsetValidator
         if (schema.Get("minimum") is { IsNumber: true } min &&
             double.TryParse(min.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var minimum) && number < minimum)
         {
-            violations.Add(new SchemaViolation(path, $"{value.Text} is less than the minimum of {min.Text}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"{value.Text} is less than the minimum of {min.Text}", value.Start, value.Length));
         }
 
         if (schema.Get("maximum") is { IsNumber: true } max &&
             double.TryParse(max.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var maximum) && number > maximum)
         {
-            violations.Add(new SchemaViolation(path, $"{value.Text} is greater than the maximum of {max.Text}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"{value.Text} is greater than the maximum of {max.Text}", value.Start, value.Length));
         }
     }
 

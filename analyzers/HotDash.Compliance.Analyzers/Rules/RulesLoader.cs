@@ -9,30 +9,10 @@ using HotDash.Compliance.Analyzers.Json;
 
 namespace HotDash.Compliance.Analyzers.Rules;
 
-/// <summary>One problem with a rules file: the JSON path (empty for syntax errors), the message, the span.</summary>
-internal sealed class RulesProblem
-{
-    public RulesProblem(string path, string message, int start, int length)
-    {
-        Path = path;
-        Message = message;
-        Start = start;
-        Length = length;
-    }
-
-    public string Path { get; }
-
-    public string Message { get; }
-
-    public int Start { get; }
-
-    public int Length { get; }
-}
-
 /// <summary>Rules, or the problems that kept a file from loading.</summary>
 internal sealed class RulesLoadResult
 {
-    public RulesLoadResult(HotDashRules? rules, ImmutableArray<RulesProblem> problems)
+    public RulesLoadResult(HotDashRules? rules, ImmutableArray<JsonProblem> problems)
     {
         Rules = rules;
         Problems = problems;
@@ -40,7 +20,7 @@ internal sealed class RulesLoadResult
 
     public HotDashRules? Rules { get; }
 
-    public ImmutableArray<RulesProblem> Problems { get; }
+    public ImmutableArray<JsonProblem> Problems { get; }
 }
 
 /// <summary>
@@ -73,17 +53,17 @@ internal static class RulesLoader
         var parsed = JsonParser.Parse(text);
         if (!parsed.Succeeded)
         {
-            return Failed(new RulesProblem(string.Empty, parsed.Error!, parsed.ErrorOffset, 1));
+            return Failed(new JsonProblem(string.Empty, parsed.Error!, parsed.ErrorOffset, 1));
         }
 
         var root = parsed.Value!;
         var violations = Schema.Value.Validate(root);
         if (violations.Count > 0)
         {
-            return Failed(violations.Select(v => new RulesProblem(v.Path, v.Message, v.Start, v.Length)).ToArray());
+            return Failed(violations.ToArray());
         }
 
-        var problems = new List<RulesProblem>();
+        var problems = new List<JsonProblem>();
         var configuration = root.Get("configuration");
 
         var deprecated = configuration is null
@@ -107,7 +87,7 @@ internal static class RulesLoader
             }
             catch (ArgumentException e)
             {
-                problems.Add(new RulesProblem($"$.configuration.secretPatterns[{index}].pattern", $"not a valid .NET regular expression: {e.Message}", patternValue.Start, patternValue.Length));
+                problems.Add(new JsonProblem($"$.configuration.secretPatterns[{index}].pattern", $"not a valid .NET regular expression: {e.Message}", patternValue.Start, patternValue.Length));
             }
 
             index++;
@@ -139,7 +119,7 @@ internal static class RulesLoader
             return Failed(problems.ToArray());
         }
 
-        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database, structuredOutputs), ImmutableArray<RulesProblem>.Empty);
+        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database, structuredOutputs), ImmutableArray<JsonProblem>.Empty);
     }
 
     private static EntryPoint ReadEntryPoint(JsonValue entry)
@@ -173,7 +153,7 @@ internal static class RulesLoader
         return result;
     }
 
-    private static RulesLoadResult Failed(params RulesProblem[] problems) => new(null, problems.ToImmutableArray());
+    private static RulesLoadResult Failed(params JsonProblem[] problems) => new(null, problems.ToImmutableArray());
 
     private static string ReadResource(string name)
     {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
-using HotDash.Compliance.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -23,46 +22,29 @@ public sealed class OptionalPropertyNotNullableAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        context.RegisterCompilationStartAction(start => StructuredOutputTypeAnalysis.Register(start, Report));
+    }
+
+    private static void Report(OperationAnalysisContext context, StructuredOutputCall call, TypeWalkResult walk)
+    {
+        foreach (var optional in walk.Optional)
         {
-            var rules = RulesProvider.Get(start).Rules.StructuredOutputs;
-            var entryPoints = EntryPoints.Resolve(start.Compilation, rules);
-            if (entryPoints is null)
+            var property = optional.Property;
+            var declaration = property.Locations.FirstOrDefault(l => l.IsInSource);
+            if (declaration is null)
             {
-                return;
+                // A property of a compiled type cannot be fixed here; the test-time audit reports it.
+                continue;
             }
 
-            var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Limits);
-            start.RegisterOperationAction(
-                c =>
-                {
-                    if (entryPoints.Match(c.Operation) is not { Type: { } type } call)
-                    {
-                        return;
-                    }
-
-                    foreach (var optional in walker.Walk(type, c.CancellationToken).Optional)
-                    {
-                        var property = optional.Property;
-                        var declaration = property.Locations.FirstOrDefault(l => l.IsInSource);
-                        if (declaration is null)
-                        {
-                            // A property of a compiled type cannot be fixed here; the test-time audit reports it.
-                            continue;
-                        }
-
-                        c.ReportDiagnostic(Diagnostic.Create(
-                            Descriptors.OptionalPropertyNotNullable,
-                            call.TypeLocation,
-                            [declaration],
-                            property.Name,
-                            property.ContainingType.Name,
-                            optional.Reason,
-                            property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
-                    }
-                },
-                OperationKind.Invocation,
-                OperationKind.SimpleAssignment);
-        });
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.OptionalPropertyNotNullable,
+                call.TypeLocation,
+                [declaration],
+                property.Name,
+                property.ContainingType.Name,
+                optional.Reason,
+                property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
-using HotDash.Compliance.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -21,37 +20,20 @@ public sealed class TypeNotRepresentableAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        context.RegisterCompilationStartAction(start => StructuredOutputTypeAnalysis.Register(start, Report));
+    }
+
+    private static void Report(OperationAnalysisContext context, StructuredOutputCall call, TypeWalkResult walk)
+    {
+        foreach (var shape in walk.Unrepresentable)
         {
-            var rules = RulesProvider.Get(start).Rules.StructuredOutputs;
-            var entryPoints = EntryPoints.Resolve(start.Compilation, rules);
-            if (entryPoints is null)
-            {
-                return;
-            }
-
-            var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Limits);
-            start.RegisterOperationAction(
-                c =>
-                {
-                    if (entryPoints.Match(c.Operation) is not { Type: { } type } call)
-                    {
-                        return;
-                    }
-
-                    foreach (var shape in walker.Walk(type, c.CancellationToken).Unrepresentable)
-                    {
-                        var declaration = shape.Property?.Locations.FirstOrDefault(l => l.IsInSource);
-                        c.ReportDiagnostic(Diagnostic.Create(
-                            Descriptors.TypeNotRepresentable,
-                            call.TypeLocation,
-                            declaration is null ? [] : [declaration],
-                            type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
-                            shape.Reason));
-                    }
-                },
-                OperationKind.Invocation,
-                OperationKind.SimpleAssignment);
-        });
+            var declaration = shape.Property?.Locations.FirstOrDefault(l => l.IsInSource);
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TypeNotRepresentable,
+                call.TypeLocation,
+                declaration is null ? [] : [declaration],
+                call.Type!.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                shape.Reason));
+        }
     }
 }
