@@ -51,7 +51,6 @@ internal sealed class TypeWalkResult
 /// </summary>
 internal sealed class StructuredOutputTypeWalker
 {
-    private readonly Compilation _compilation;
     private readonly StrictLimits _limits;
     private readonly ConcurrentDictionary<ITypeSymbol, TypeWalkResult> _cache = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _jsonIgnore;
@@ -64,7 +63,6 @@ internal sealed class StructuredOutputTypeWalker
 
     public StructuredOutputTypeWalker(Compilation compilation, StrictLimits limits)
     {
-        _compilation = compilation;
         _limits = limits;
         _jsonIgnore = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
         _jsonRequired = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonRequiredAttribute");
