@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
+using HotDash.Compliance.Analyzers.Operations;
 using HotDash.Compliance.Analyzers.Json;
 using HotDash.Compliance.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
@@ -54,7 +55,7 @@ public sealed class DeprecatedConfigurationKeyAnalyzer : DiagnosticAnalyzer
 
         context.RegisterAdditionalFileAction(c =>
         {
-            if (RulesProvider.IsAppSettingsFile(c.AdditionalFile) && !compilationRules.IsRulesFile(c.AdditionalFile))
+            if (compilationRules.IsAppSettingsFile(c.AdditionalFile))
             {
                 AnalyzeAppSettings(c, rules);
             }
@@ -100,7 +101,7 @@ public sealed class DeprecatedConfigurationKeyAnalyzer : DiagnosticAnalyzer
             {
                 var bound = method.Name == "Get"
                     ? (method.TypeArguments.Length == 1 ? method.TypeArguments[0] : null)
-                    : Argument(invocation, "instance")?.Value is { } instance ? Unwrap(instance).Type : null;
+                    : Argument(invocation, "instance")?.Value is { } instance ? instance.WithoutConversions().Type : null;
                 var section = SectionPath(ThisArgument(invocation), symbols);
                 if (Argument(invocation, "key")?.Value.ConstantValue is { HasValue: true, Value: string bindKey })
                 {
@@ -312,7 +313,7 @@ public sealed class DeprecatedConfigurationKeyAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static string? SectionPath(IOperation? operation, ConfigurationSymbols symbols)
     {
-        operation = operation is null ? null : Unwrap(operation);
+        operation = operation?.WithoutConversions();
         if (operation is not IInvocationOperation invocation)
         {
             return null;
@@ -332,16 +333,6 @@ public sealed class DeprecatedConfigurationKeyAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
-    }
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
     }
 
     private static IOperation? ThisArgument(IInvocationOperation invocation) =>

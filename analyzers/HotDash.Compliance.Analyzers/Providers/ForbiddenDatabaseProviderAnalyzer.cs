@@ -39,7 +39,7 @@ public sealed class ForbiddenDatabaseProviderAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c => AnalyzeLiteral(c, database), OperationKind.Literal);
             start.RegisterAdditionalFileAction(c =>
             {
-                if (RulesProvider.IsAppSettingsFile(c.AdditionalFile) && !compilationRules.IsRulesFile(c.AdditionalFile))
+                if (compilationRules.IsAppSettingsFile(c.AdditionalFile))
                 {
                     AnalyzeAppSettings(c, database);
                 }

@@ -24,6 +24,9 @@ internal sealed class CompilationRules
     public RulesLoadResult? FileResult { get; }
 
     public bool IsRulesFile(AdditionalText text) => File is not null && string.Equals(File.Path, text.Path, StringComparison.Ordinal);
+
+    /// <summary>An appsettings*.json the analyzers read for keys and hosts (never the rules file itself).</summary>
+    public bool IsAppSettingsFile(AdditionalText text) => RulesProvider.IsAppSettingsFile(text) && !IsRulesFile(text);
 }
 
 /// <summary>

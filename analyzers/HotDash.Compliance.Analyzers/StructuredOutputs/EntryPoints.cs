@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using HotDash.Compliance.Analyzers.Operations;
 using HotDash.Compliance.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -94,7 +95,7 @@ internal sealed class EntryPoints
 
         foreach (var argument in invocation.Arguments)
         {
-            if (Unwrap(argument.Value) is ITypeOfOperation typeOf)
+            if (argument.Value.WithoutConversions() is ITypeOfOperation typeOf)
             {
                 return new StructuredOutputCall(entry, null, typeOf.TypeOperand, typeOf.Syntax.GetLocation());
             }
@@ -112,7 +113,7 @@ internal sealed class EntryPoints
             return null;
         }
 
-        return Unwrap(value) is ITypeOfOperation typeOf
+        return value.WithoutConversions() is ITypeOfOperation typeOf
             ? new StructuredOutputCall(entry, null, typeOf.TypeOperand, typeOf.Syntax.GetLocation())
             : null;
     }
@@ -138,16 +139,6 @@ internal sealed class EntryPoints
         }
 
         var strict = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == entry.StrictParameter);
-        return strict is not null && Unwrap(strict.Value).ConstantValue is { HasValue: true, Value: true };
-    }
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
+        return strict is not null && strict.Value.WithoutConversions().ConstantValue is { HasValue: true, Value: true };
     }
 }

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Threading;
+using HotDash.Compliance.Analyzers.Operations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -40,10 +41,7 @@ internal sealed class SchemaSource
             return null;
         }
 
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)operation).Operand;
-        }
+        operation = operation.WithoutConversions();
 
         if (operation.ConstantValue is { HasValue: true, Value: string constant })
         {
