@@ -6,7 +6,7 @@ using HotDash.Compliance.Analyzers.Tests.Infrastructure;
 namespace HotDash.Compliance.Analyzers.Tests.EndToEnd;
 
 /// <summary>
-/// `dotnet build samples/HotDash.AgentService`, for real: every seeded incident is reported at its
+/// `dotnet build samples/HotDash.AgentService`, for real: every planted incident is reported at its
 /// file(line,col), and the correct code raises nothing.
 /// </summary>
 [Trait("Category", "EndToEnd")]
@@ -104,7 +104,7 @@ public class SampleBuildTests
         File.Copy(Repository.PathOf("samples", "hotdash.rules.json"), Path.Combine(copy, "hotdash.rules.json"));
         var build = DotNet.Run(copy, TimeSpan.FromMinutes(5), "build", "-nologo", "-p:UseSharedCompilation=false", "-p:TreatWarningsAsErrors=false");
 
-        build.Diagnostics.Should().Contain(d => d.Id == "HD2001", "the copy still carries the other seeded incidents, so the analyzers ran: " + build.Output);
+        build.Diagnostics.Should().Contain(d => d.Id == "HD2001", "the copy still carries the other planted incidents, so the analyzers ran: " + build.Output);
         build.Diagnostics.Should().NotContain(d => d.Id == "HD2002", build.Output);
         Directory.Delete(copy, recursive: true);
     }

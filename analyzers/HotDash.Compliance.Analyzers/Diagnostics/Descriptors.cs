@@ -4,7 +4,7 @@ namespace HotDash.Compliance.Analyzers.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the analyzers report, in one place. IDs are stable and shared with the
-/// test-time suite (see DESIGN.md); each has its page under docs/rules as help link.
+/// test-time suite (see docs/architecture.md); each has its page under docs/rules as help link.
 /// </summary>
 public static class Descriptors
 {

@@ -5,12 +5,12 @@ using HotDash.Compliance.Audit.Fly;
 namespace HotDash.Compliance.Audit.Tests.Fly;
 
 /// <summary>
-/// Every real fly.toml in ../shared/fixtures/fly, with the memory per process group that flyctl's rules
+/// Every real fly.toml in TestData/fly (see its SOURCES.md), with the memory per process group that flyctl's rules
 /// give (SOURCES.md): "-" where no section applies, so the file leaves the size to whatever runs.
 /// </summary>
 public class FlyConfigFixtureTests
 {
-    private static readonly string Fixtures = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "fixtures", "fly"));
+    private static readonly string Fixtures = Repository.PathOf("compliance-tests", "HotDash.Compliance.Audit.Tests", "TestData", "fly");
 
     [Theory]
     [InlineData("SwiftToolkit__vapor-sample__fly.toml", "app=1024")]

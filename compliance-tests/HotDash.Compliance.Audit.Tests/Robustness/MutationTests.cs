@@ -38,7 +38,7 @@ public class MutationTests
     [Fact]
     public void Mutated_fly_toml_files_load_or_fail_with_a_located_fly_error()
     {
-        var fixtures = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "fixtures", "fly"));
+        var fixtures = Repository.PathOf("compliance-tests", "HotDash.Compliance.Audit.Tests", "TestData", "fly");
         var sources = Directory.GetFiles(fixtures, "*.toml").Order(StringComparer.Ordinal).Select(File.ReadAllText)
             .Append(Repository.Read("samples", "fly", "chatwoot", "fly.toml")).ToArray();
         var random = new Random(Seed);

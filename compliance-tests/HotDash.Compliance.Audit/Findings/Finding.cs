@@ -34,7 +34,7 @@ public sealed record Finding(
     public override string ToString() => $"{Location}: {Severity.ToString().ToLowerInvariant()} {RuleId}: {Message}";
 }
 
-/// <summary>The audit rule IDs (one namespace with the analyzers', see DESIGN.md) and their docs pages.</summary>
+/// <summary>The audit rule IDs (one namespace with the analyzers', see docs/architecture.md) and their docs pages.</summary>
 public static class AuditRules
 {
     public const string RulesFileInvalid = "HD0001";

@@ -36,7 +36,7 @@ public sealed record GroupSize(string Group, int? MemoryMb, FlySection? Section,
 
 /// <summary>
 /// A fly.toml, parsed with Tomlyn (its syntax and duplicate-key diagnostics are errors with file:line:col),
-/// and the memory of each process group computed as flyctl computes it (see fixtures/fly/SOURCES.md):
+/// and the memory of each process group computed as flyctl computes it (see the test project's TestData/fly/SOURCES.md):
 /// per group one whole section applies (the last naming the group, else the first without a processes
 /// filter, else none); within it the size preset, then memory, then a non-zero memory_mb.
 /// The values are read from Tomlyn's syntax tree, which also gives every key its line. (Tomlyn 2.10's
