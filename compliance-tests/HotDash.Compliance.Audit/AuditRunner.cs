@@ -34,7 +34,7 @@ public static class AuditRunner
 
         if (settings.DatabaseUrl is null)
         {
-            skipped.Add(new SkippedConcern("database", "HOTDASH_DATABASE_URL is not set: RLS coverage, view security and the database provider were not audited"));
+            skipped.Add(new SkippedConcern("database", "HOTDASH_DATABASE_URL is not set: RLS coverage, view security, API access and the database provider were not audited"));
         }
         else
         {
@@ -46,13 +46,12 @@ public static class AuditRunner
                 var session = await AuditSession.OpenAsync(target, settings.ConnectTimeout, settings.StatementTimeout, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    rls = await new RlsAudit().RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false);
-                    findings.AddRange(rls.Findings);
+                    var result = await DatabaseAudit.RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false);
+                    rls = result.Rls;
+                    findings.AddRange(result.Findings);
                     summary.Add(rls.Summary);
-                    findings.AddRange(await new ViewSecurityAudit().RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false));
-                    var provider = await new ProviderAudit().RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false);
-                    findings.Add(provider);
-                    summary.Add($"Database provider: {(provider.Fails ? "violation" : "as declared")} ({rules.Document.Database.Provider ?? "none declared"})");
+                    summary.Add(result.AccessSummary);
+                    summary.Add($"Database provider: {(result.Provider.Fails ? "violation" : "as declared")} ({rules.Document.Database.Provider ?? "none declared"})");
                 }
                 finally
                 {

@@ -43,17 +43,31 @@ public class ProviderVerdictTests
 public sealed class SupabaseLikeProviderTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
     [Fact]
-    public async Task A_supabase_like_database_on_loopback_is_recognised_from_inside()
+    public async Task Supabase_names_alone_do_not_confirm_supabase()
     {
+        // Any PostgreSQL can have a schema "auth" and roles named like Supabase's: that is not Supabase.
         var database = await server.CreateDatabaseAsync("""
             CREATE SCHEMA auth; CREATE SCHEMA storage;
             CREATE ROLE anon NOLOGIN; CREATE ROLE authenticated NOLOGIN; CREATE ROLE service_role NOLOGIN;
             """);
         await using var session = await Audits.OpenAsync(server.Url(database));
         var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
-        finding.Severity.Should().Be(Severity.Pass);
+        finding.Severity.Should().Be(Severity.Error);
+        finding.Message.Should().StartWith("Cannot confirm that the database is supabase").And.Contain("has supabase's names (schemas, roles) but not its platform artifacts");
         finding.Evidence.Should().Contain("host 127.0.0.1 matches no provider's host pattern");
-        finding.Evidence.Should().Contain(e => e.StartsWith("supabase signals inside the database: 5/6 found") && e.EndsWith("missing: role supabase_admin"));
+        finding.Evidence.Should().Contain(e => e.StartsWith("supabase name signals inside the database: 5/6 found") && e.EndsWith("missing: role supabase_admin"));
+        finding.Evidence.Should().Contain(e => e.StartsWith("supabase platform artifacts inside the database: 0/7 found"));
+    }
+
+    [Fact]
+    public async Task Supabase_platform_artifacts_confirm_supabase_from_inside_with_medium_confidence()
+    {
+        var database = await server.CreateDatabaseAsync(HotDash.Compliance.Audit.Database.Platform.SupabasePlatformStub.Sql);
+        await using var session = await Audits.OpenAsync(server.Url(database));
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        finding.Severity.Should().Be(Severity.Pass);
+        finding.Message.Should().Contain("judged from inside (confidence: medium");
+        finding.Evidence.Should().Contain("supabase platform artifacts inside the database: 3/7 found (table auth.schema_migrations, table storage.migrations, publication supabase_realtime); missing: extension pg_graphql, extension supabase_vault, extension pgsodium, setting supautils.reserved_roles");
     }
 }
 
@@ -69,7 +83,7 @@ public sealed class FlyLikeProviderTests(PostgresServer server) : IClassFixture<
         var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
         finding.Severity.Should().Be(Severity.Error);
         finding.Message.Should().Contain("signature of fly-postgres, not of the declared provider supabase");
-        finding.Evidence.Should().Contain("fly-postgres signals inside the database: 2/2 found (role flypgadmin, database repmgr)");
+        finding.Evidence.Should().Contain("fly-postgres name signals inside the database: 2/2 found (role flypgadmin, database repmgr)");
     }
 }
 
@@ -83,6 +97,6 @@ public sealed class PlainPostgresProviderTests(PostgresServer server) : IClassFi
         var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
         finding.Severity.Should().Be(Severity.Error);
         finding.Message.Should().StartWith("Cannot confirm that the database is supabase");
-        finding.Evidence.Should().Contain(e => e.StartsWith("supabase signals inside the database: 1/6 found (schema auth)"));
+        finding.Evidence.Should().Contain(e => e.StartsWith("supabase name signals inside the database: 1/6 found (schema auth)"));
     }
 }

@@ -98,6 +98,27 @@ public sealed class AuditSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs several catalog queries in one round trip; <paramref name="read"/> walks their result sets in order.</summary>
+    public async Task BatchAsync(IReadOnlyList<NpgsqlBatchCommand> commands, Func<NpgsqlDataReader, Task> read, CancellationToken cancellationToken = default)
+    {
+        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        RoundTrips++;
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await read(reader).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new DatabaseUnreachableException(Target.Mask($"a catalog query failed on {Target.Display}: {Describe(e)}"), null);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

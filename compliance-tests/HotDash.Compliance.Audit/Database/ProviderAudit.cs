@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Rules;
 using HotDash.Compliance.Providers;
-using NpgsqlTypes;
+using HotDash.Compliance.Audit.Database.Catalog;
 
 namespace HotDash.Compliance.Audit.Database;
 
@@ -19,32 +19,8 @@ public sealed class ProviderAudit
 {
     public const string Concern = "provider";
 
-    private const string SignalsQuery = """
-        SELECT 'schema', nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY(@schemas)
-        UNION ALL
-        SELECT 'role', rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(@roles)
-        UNION ALL
-        SELECT 'database', datname FROM pg_catalog.pg_database WHERE datname = ANY(@databases)
-        """;
-
-    public async Task<Finding> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
-    {
-        var database = rules.Database;
-        var providers = database.Providers;
-        var present = (await session.QueryAsync(
-                SignalsQuery,
-                p =>
-                {
-                    p.AddWithValue("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text, providers.SelectMany(x => x.Schemas).Distinct().ToArray());
-                    p.AddWithValue("roles", NpgsqlDbType.Array | NpgsqlDbType.Text, providers.SelectMany(x => x.Roles).Distinct().ToArray());
-                    p.AddWithValue("databases", NpgsqlDbType.Array | NpgsqlDbType.Text, providers.SelectMany(x => x.Databases).Distinct().ToArray());
-                },
-                r => $"{r.GetString(0)} {r.GetString(1)}",
-                cancellationToken).ConfigureAwait(false))
-            .ToHashSet(StringComparer.Ordinal);
-
-        return Judge(session.Target, rules, present);
-    }
+    public async Task<Finding> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default) =>
+        Judge(session.Target, rules, (await CatalogReader.ReadAsync(session, rules, cancellationToken).ConfigureAwait(false)).ProviderSignals);
 
     /// <summary>The verdict from the host and from the signals present inside the database.</summary>
     public static Finding Judge(DatabaseTarget target, RulesDocument rules, IReadOnlySet<string> present)
@@ -67,28 +43,39 @@ public sealed class ProviderAudit
             }
         }
 
+        // Inside the database, names (schemas, roles, databases) are easy to imitate: any PostgreSQL can
+        // have a schema "auth" and a role "anon". Platform artifacts (tables only the provider's services
+        // create, its extensions, settings of its server modules, its publications) confirm it.
         var insideProviders = new List<string>();
+        var confirmedInside = new List<string>();
         foreach (var provider in database.Providers)
         {
-            var signals = provider.Schemas.Select(s => $"schema {s}")
-                .Concat(provider.Roles.Select(r => $"role {r}"))
-                .Concat(provider.Databases.Select(d => $"database {d}"))
-                .ToList();
-            if (signals.Count == 0)
+            var names = provider.NameSignals.ToList();
+            var platform = provider.PlatformSignals.ToList();
+            if (names.Count + platform.Count == 0)
             {
                 continue;
             }
 
-            var found = signals.Where(present.Contains).ToList();
-            var missing = signals.Except(found).ToList();
-            evidence.Add($"{provider.Name} signals inside the database: {found.Count}/{signals.Count} found" +
-                         (found.Count > 0 ? $" ({string.Join(", ", found)})" : string.Empty) +
-                         (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : string.Empty));
+            evidence.Add(Signals(provider.Name, "name signals", names, present));
+            if (platform.Count > 0)
+            {
+                evidence.Add(Signals(provider.Name, "platform artifacts", platform, present));
+            }
 
-            // At least half of a provider's signals: one stray schema named "auth" is not Supabase.
-            if (found.Count * 2 >= signals.Count)
+            // At least half of a provider's names: one stray schema named "auth" is not Supabase. Two
+            // artifacts (or all, where fewer are declared): versions of a platform differ in which they have.
+            var namesMatch = names.Count > 0 && names.Count(present.Contains) * 2 >= names.Count;
+            var platformMatch = platform.Count > 0 && platform.Count(present.Contains) >= Math.Min(2, platform.Count);
+            if (namesMatch || platformMatch)
             {
                 insideProviders.Add(provider.Name);
+            }
+
+            // Without declared artifacts, names are all there is to go on.
+            if (platformMatch || (platform.Count == 0 && namesMatch))
+            {
+                confirmedInside.Add(provider.Name);
             }
         }
 
@@ -111,14 +98,41 @@ public sealed class ProviderAudit
                 $"The database shows the signature of {forbiddenInside}, not of the declared provider {declared}; {Forbidden(rules, forbiddenInside)}Fix: {fix}.", evidence);
         }
 
-        if (declared is null || hostProviders.Contains(declared) || insideProviders.Contains(declared))
+        if (declared is null)
         {
-            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location,
-                declared is null ? "The rules declare no database provider." : $"The database is {declared}, as declared.", evidence);
+            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location, "The rules declare no database provider.", evidence);
         }
 
+        if (hostProviders.Contains(declared))
+        {
+            evidence.Add("confidence: high (the host is the provider's)");
+            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location,
+                $"The database is {declared}, as declared: its host is {declared}'s (confidence: high).", evidence);
+        }
+
+        if (confirmedInside.Contains(declared))
+        {
+            var declaredArtifacts = database.Providers.First(p => p.Name == declared).PlatformSignals.Any();
+            var confidence = declaredArtifacts ? "medium (the provider's platform artifacts are inside; the host is not one of its known hosts)" : "low (only names: the rules declare no platform artifacts for it)";
+            evidence.Add($"confidence: {confidence}");
+            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location,
+                $"The database is {declared}, as declared, judged from inside (confidence: {confidence}).", evidence);
+        }
+
+        var namesOnly = insideProviders.Contains(declared)
+            ? $" It has {declared}'s names (schemas, roles) but not its platform artifacts, which any PostgreSQL can imitate."
+            : string.Empty;
         return new Finding(AuditRules.WrongDatabaseProvider, Severity.Error, Concern, Subject, location,
-            $"Cannot confirm that the database is {declared}: neither its host nor its contents carry {declared}'s signature. Fix: {fix}, or add the host pattern to the rules if this is {declared}.", evidence);
+            $"Cannot confirm that the database is {declared}: neither its host nor its platform artifacts are {declared}'s.{namesOnly} Fix: {fix}, or add the host pattern to the rules if this is {declared}.", evidence);
+    }
+
+    private static string Signals(string provider, string kind, IReadOnlyList<string> signals, IReadOnlySet<string> present)
+    {
+        var found = signals.Where(present.Contains).ToList();
+        var missing = signals.Except(found).ToList();
+        return $"{provider} {kind} inside the database: {found.Count}/{signals.Count} found" +
+               (found.Count > 0 ? $" ({string.Join(", ", found)})" : string.Empty) +
+               (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : string.Empty);
     }
 
     private static string Forbidden(RulesDocument rules, string provider) =>

@@ -3,47 +3,20 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using HotDash.Compliance.Audit.Database.Catalog;
 using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Rules;
-using NpgsqlTypes;
 
 namespace HotDash.Compliance.Audit.Database;
 
-/// <summary>A table the RLS audit saw, as the catalog describes it.</summary>
-public sealed record AuditedTable(
-    string Schema,
-    string Name,
-    char Kind,
-    bool RlsEnabled,
-    bool RlsForced,
-    int Policies,
-    string? Parent,
-    string? Extension)
-{
-    /// <summary>schema.name, quoted as PostgreSQL needs it ("Tenant-A"."Order Items").</summary>
-    public string QualifiedName => $"{QuoteIdentifier(Schema)}.{QuoteIdentifier(Name)}";
-
-    public string KindName => Kind switch
-    {
-        'p' => "partitioned table",
-        _ when Parent is not null => "partition",
-        _ => "table",
-    };
-
-    public static string QuoteIdentifier(string identifier) =>
-        identifier.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') && identifier.Length > 0 && !char.IsAsciiDigit(identifier[0])
-            ? identifier
-            : "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-}
-
 /// <summary>What the RLS audit found: one finding per table (and stale exemption), and the coverage.</summary>
-public sealed record RlsAuditResult(IReadOnlyList<AuditedTable> Tables, IReadOnlyList<Finding> Findings)
+public sealed record RlsAuditResult(IReadOnlyList<CatalogRelation> Tables, IReadOnlyList<Finding> Findings)
 {
-    public IReadOnlyList<AuditedTable> Audited => Tables.Where(t => t.Extension is null).ToList();
+    public IReadOnlyList<CatalogRelation> Audited => Tables.Where(t => t.Extension is null).ToList();
 
     public int Covered => Audited.Count(t => t.RlsEnabled);
 
-    public int Exempt => Findings.Count(f => f.RuleId == AuditRules.TableWithoutRls && f.Severity == Severity.Pass && f.Evidence.Any(e => e.StartsWith("exempt:", StringComparison.Ordinal)));
+    public int Exempt => Findings.Count(f => f.Severity == Severity.Pass && f.Evidence.Any(e => e.StartsWith("exempt:", StringComparison.Ordinal)));
 
     public string Summary
     {
@@ -66,81 +39,53 @@ public sealed record RlsAuditResult(IReadOnlyList<AuditedTable> Tables, IReadOnl
 /// <summary>
 /// HD5001-HD5003 and HD5005: every ordinary table, partitioned parent and partition in the audited
 /// schemas has row-level security enabled, and policies; whatever today's grants are, because grants
-/// change. One catalog query, whatever the number of tables.
+/// change. Judged over the catalog snapshot.
 /// </summary>
 public sealed class RlsAudit
 {
     public const string Concern = "rls";
 
-    // Partitioned parents (relkind 'p') are included: splinter's relkind = 'r' check misses them.
-    // Partitions are ordinary tables with relispartition; their parent is named in the finding.
-    private const string TablesQuery = """
-        SELECT n.nspname, c.relname, c.relkind::text, c.relrowsecurity, c.relforcerowsecurity,
-               (SELECT count(*) FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid)::int AS policies,
-               CASE WHEN c.relispartition THEN
-                 (SELECT pn.nspname || '.' || pc.relname
-                    FROM pg_catalog.pg_inherits i
-                    JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
-                    JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-                   WHERE i.inhrelid = c.oid LIMIT 1)
-               END AS parent,
-               (SELECT e.extname
-                  FROM pg_catalog.pg_depend d
-                  JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
-                 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
-                   AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e' LIMIT 1) AS extension
-          FROM pg_catalog.pg_class c
-          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(@schemas)
-         ORDER BY n.nspname, c.relname
-        """;
+    /// <summary>Reads the snapshot and judges it (for callers that audit this concern alone).</summary>
+    public async Task<RlsAuditResult> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default) =>
+        Judge(await CatalogReader.ReadAsync(session, rules, cancellationToken).ConfigureAwait(false), rules, session.Target.Display);
 
-    public async Task<RlsAuditResult> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
+    public static RlsAuditResult Judge(CatalogSnapshot snapshot, RulesDocument rules, string database)
     {
         var rls = rules.Database.Rls;
-        var tables = await session.QueryAsync(
-            TablesQuery,
-            p => p.AddWithValue("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text, rls.Schemas.ToArray()),
-            r => new AuditedTable(
-                r.GetString(0), r.GetString(1), r.GetString(2)[0], r.GetBoolean(3), r.GetBoolean(4), r.GetInt32(5),
-                r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7)),
-            cancellationToken).ConfigureAwait(false);
 
+        // Partitioned parents (relkind 'p') are included: splinter's relkind = 'r' check misses them.
+        var tables = snapshot.Relations.Where(r => r.IsTable && rls.Schemas.Contains(r.Schema)).ToList();
         var exemptions = rls.Exemptions.ToDictionary(e => e.Table, StringComparer.Ordinal);
-        var location = session.Target.Display;
-        var findings = new List<Finding>();
-        foreach (var table in tables)
+        var findings = tables.Select(t => Judge(t, snapshot, exemptions, rls, database)).ToList();
+        foreach (var exemption in rls.Exemptions.Where(e => !tables.Any(t => Names(t).Contains(e.Table))))
         {
-            findings.Add(Judge(table, exemptions, rls, location));
-        }
-
-        foreach (var exemption in rls.Exemptions)
-        {
-            if (!tables.Any(t => Names(t).Contains(exemption.Table)))
-            {
-                findings.Add(new Finding(
-                    AuditRules.StaleExemption, Severity.Warning, Concern, $"exemption {exemption.Table}", "rules file: database.rls.exemptions",
-                    $"The rules exempt {exemption.Table} from RLS, but no such table exists in the audited schemas ({string.Join(", ", rls.Schemas)}); remove the exemption so it cannot cover a future table of that name.",
-                    [$"reason given: {exemption.Reason}"]));
-            }
+            findings.Add(StaleExemption(exemption.Table, exemption.Reason, "database.rls.exemptions", $"audited schemas ({string.Join(", ", rls.Schemas)})"));
         }
 
         return new RlsAuditResult(tables, findings);
     }
 
-    /// <summary>How an exemption may name a table: schema.name as written, or quoted.</summary>
-    private static string[] Names(AuditedTable t) => [$"{t.Schema}.{t.Name}", t.QualifiedName];
+    /// <summary>HD5005: an exemption that names nothing that exists would silently cover a future object of that name.</summary>
+    public static Finding StaleExemption(string name, string reason, string rulesPath, string where) =>
+        new(AuditRules.StaleExemption, Severity.Warning, Concern, $"exemption {name}", $"rules file: {rulesPath}",
+            $"The rules exempt {name} ({rulesPath}), but nothing of that name exists in the {where}; remove the exemption so it cannot cover a future object of that name.",
+            [$"reason given: {reason}"]);
 
-    private static Finding Judge(AuditedTable table, Dictionary<string, RlsExemption> exemptions, RlsRules rls, string database)
+    /// <summary>How rules may name a relation: schema.name as written, or quoted.</summary>
+    public static string[] Names(CatalogRelation t) => [$"{t.Schema}.{t.Name}", t.QualifiedName];
+
+    private static Finding Judge(CatalogRelation table, CatalogSnapshot snapshot, Dictionary<string, RlsExemption> exemptions, RlsRules rls, string database)
     {
+        var policies = snapshot.PoliciesOf(table).Count();
+        var kindName = table.Kind == 'p' ? "partitioned table" : table.Parent is not null ? "partition" : "table";
         var subject = $"table {table.QualifiedName}";
-        var location = $"{database} ({table.KindName} {table.QualifiedName})";
+        var location = $"{database} ({kindName} {table.QualifiedName})";
         var evidence = new List<string>
         {
-            $"relkind = '{table.Kind}' ({table.KindName})",
+            $"relkind = '{table.Kind}' ({kindName})",
             $"relrowsecurity = {table.RlsEnabled.ToString().ToLowerInvariant()}",
             $"relforcerowsecurity = {table.RlsForced.ToString().ToLowerInvariant()}",
-            $"policies = {table.Policies}",
+            $"policies = {policies}",
         };
         if (table.Parent is not null)
         {
@@ -156,32 +101,39 @@ public sealed class RlsAudit
         }
 
         var exemption = Names(table).Select(n => exemptions.GetValueOrDefault(n)).FirstOrDefault(e => e is not null);
-        if (!table.RlsEnabled && exemption is not null)
+        if (exemption is not null && (!table.RlsEnabled || policies == 0))
         {
             evidence.Add($"exempt: {exemption.Reason}");
-            return new Finding(AuditRules.TableWithoutRls, Severity.Pass, Concern, subject, location,
-                $"{table.QualifiedName} has no RLS and is exempt by the rules: {exemption.Reason}", evidence);
+            var what = table.RlsEnabled ? "has RLS and no policy (deny-all for the API)" : "has no RLS";
+            return new Finding(table.RlsEnabled ? AuditRules.RlsWithoutPolicy : AuditRules.TableWithoutRls, Severity.Pass, Concern, subject, location,
+                $"{table.QualifiedName} {what} and is exempt by the rules: {exemption.Reason}", evidence);
         }
 
         var partitionNote = table.Parent is not null
             ? $" It is a partition of {table.Parent}: a partition can be queried directly, which bypasses its parent's policies, so it needs RLS of its own."
             : string.Empty;
 
-        if (!table.RlsEnabled && table.Policies > 0)
+        if (!table.RlsEnabled && policies > 0)
         {
             return new Finding(AuditRules.PoliciesWithoutRls, Severity.Error, Concern, subject, location,
-                $"{table.QualifiedName} has {table.Policies} polic{(table.Policies == 1 ? "y" : "ies")} but row-level security is disabled, so none of them applies.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY;",
+                $"{table.QualifiedName} has {policies} polic{(policies == 1 ? "y" : "ies")} but row-level security is disabled, so none of them applies.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY;",
                 evidence);
         }
 
         if (!table.RlsEnabled)
         {
+            var readers = snapshot.ApiRoles.Where(r => snapshot.Reaches(r, table.Schema) && table.PrivilegesOf(r) != TablePrivileges.None).ToList();
+            if (readers.Count > 0)
+            {
+                evidence.Add($"API roles with rights on it today: {string.Join(", ", readers.Select(r => $"{r} ({Describe(table.PrivilegesOf(r))})"))}");
+            }
+
             return new Finding(AuditRules.TableWithoutRls, Severity.Error, Concern, subject, location,
-                $"{char.ToUpperInvariant(table.KindName[0])}{table.KindName[1..]} {table.QualifiedName} does not have row-level security enabled: every role with table rights reads every row.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY; then add policies (CREATE POLICY ...).",
+                $"{char.ToUpperInvariant(kindName[0])}{kindName[1..]} {table.QualifiedName} does not have row-level security enabled: every role with table rights reads every row.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY; then add policies (CREATE POLICY ...).",
                 evidence);
         }
 
-        if (table.Policies == 0)
+        if (policies == 0)
         {
             var severity = rls.NoPolicySeverity switch
             {
@@ -189,12 +141,47 @@ public sealed class RlsAudit
                 "info" => Severity.Info,
                 _ => Severity.Warning,
             };
+            var stillRead = StillReadBy(table, snapshot);
+            evidence.Add($"still read by: {string.Join(", ", stillRead)}");
             return new Finding(AuditRules.RlsWithoutPolicy, severity, Concern, subject, location,
-                $"{table.QualifiedName} has row-level security enabled but no policy, so it denies every row to every role but its owner and superusers. If that is intended, say so with a policy; otherwise add CREATE POLICY ... ON {table.QualifiedName}.",
+                $"{table.QualifiedName} has row-level security enabled but no policy, so it denies every row to every role RLS applies to{(snapshot.ApiRoles.Count > 0 ? $" (the API roles {string.Join(", ", snapshot.ApiRoles)} among them)" : string.Empty)}, while {string.Join(", ", stillRead)} still read every row past RLS. " +
+                $"If the API is meant to be locked out, say so in the rules (database.rls.exemptions, with the reason); otherwise add CREATE POLICY ... ON {table.QualifiedName}.",
                 evidence);
         }
 
         return new Finding(AuditRules.TableWithoutRls, Severity.Pass, Concern, subject, location,
-            $"{table.QualifiedName} has row-level security enabled with {table.Policies} polic{(table.Policies == 1 ? "y" : "ies")}.", evidence);
+            $"{table.QualifiedName} has row-level security enabled with {policies} polic{(policies == 1 ? "y" : "ies")}.", evidence);
     }
+
+    /// <summary>Who reads a table whatever its policies: its owner (unless RLS is forced), superusers, and BYPASSRLS roles with SELECT.</summary>
+    private static List<string> StillReadBy(CatalogRelation table, CatalogSnapshot snapshot)
+    {
+        var readers = new List<string>();
+        if (!table.RlsForced)
+        {
+            readers.Add($"its owner {table.Owner}");
+        }
+
+        var superusers = snapshot.RlsBypassingRoles.Where(r => r.Superuser).Select(r => r.Name).ToList();
+        if (superusers.Count > 0)
+        {
+            readers.Add($"superusers ({string.Join(", ", superusers)})");
+        }
+
+        var bypassing = snapshot.RlsBypassingRoles
+            .Where(r => !r.Superuser && r.BypassRls && table.PrivilegesOf(r.Name).HasFlag(TablePrivileges.Select))
+            .Select(r => r.Name).ToList();
+        if (bypassing.Count > 0)
+        {
+            readers.Add($"BYPASSRLS roles with SELECT ({string.Join(", ", bypassing)})");
+        }
+
+        return readers;
+    }
+
+    public static string Describe(TablePrivileges privileges) =>
+        privileges == TablePrivileges.None
+            ? "no rights"
+            : string.Join(", ", new[] { TablePrivileges.Select, TablePrivileges.Insert, TablePrivileges.Update, TablePrivileges.Delete }
+                .Where(p => privileges.HasFlag(p)).Select(p => p.ToString().ToUpperInvariant()));
 }

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Rules;
-using NpgsqlTypes;
+using HotDash.Compliance.Audit.Database.Catalog;
 
 namespace HotDash.Compliance.Audit.Database;
 
@@ -18,33 +18,19 @@ public sealed class ViewSecurityAudit
 {
     public const string Concern = "rls-views";
 
-    private const string ViewsQuery = """
-        SELECT n.nspname, c.relname, c.relkind::text,
-               coalesce(array_to_string(c.reloptions, ','), '') AS options,
-               EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                        WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
-                          AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e') AS extension_owned
-          FROM pg_catalog.pg_class c
-          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(@schemas)
-         ORDER BY n.nspname, c.relname
-        """;
+    public async Task<IReadOnlyList<Finding>> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default) =>
+        Judge(await CatalogReader.ReadAsync(session, rules, cancellationToken).ConfigureAwait(false), rules, session.Target.Display);
 
-    public async Task<IReadOnlyList<Finding>> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<Finding> Judge(CatalogSnapshot snapshot, RulesDocument rules, string database)
     {
-        var views = await session.QueryAsync(
-            ViewsQuery,
-            p => p.AddWithValue("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text, rules.Database.Rls.Schemas.ToArray()),
-            r => (Schema: r.GetString(0), Name: r.GetString(1), Kind: r.GetString(2)[0], Options: r.GetString(3), ExtensionOwned: r.GetBoolean(4)),
-            cancellationToken).ConfigureAwait(false);
-
-        var supportsInvoker = session.ServerVersion.Major >= 15;
+        var views = snapshot.Relations.Where(r => r.IsView && rules.Database.Rls.Schemas.Contains(r.Schema)).ToList();
+        var supportsInvoker = snapshot.ServerVersion.Major >= 15;
         var findings = new List<Finding>();
-        foreach (var view in views.Where(v => !v.ExtensionOwned))
+        foreach (var view in views.Where(v => v.Extension is null))
         {
-            var name = $"{AuditedTable.QuoteIdentifier(view.Schema)}.{AuditedTable.QuoteIdentifier(view.Name)}";
-            var location = $"{session.Target.Display} (view {name})";
-            var evidence = new List<string> { $"relkind = '{view.Kind}'", $"reloptions = {(view.Options.Length == 0 ? "(none)" : view.Options)}", $"server version {session.ServerVersion}" };
+            var name = view.QualifiedName;
+            var location = $"{database} (view {name})";
+            var evidence = new List<string> { $"relkind = '{view.Kind}'", $"reloptions = {(view.Options.Count == 0 ? "(none)" : string.Join(",", view.Options))}", $"server version {snapshot.ServerVersion}" };
             if (view.Kind == 'm')
             {
                 findings.Add(new Finding(AuditRules.ViewBypassesRls, Severity.Error, Concern, $"view {name}", location,
@@ -53,8 +39,7 @@ public sealed class ViewSecurityAudit
                 continue;
             }
 
-            var invoker = view.Options.Split(',').Any(o => o.Trim().ToLowerInvariant() is "security_invoker=true" or "security_invoker=on" or "security_invoker=1" or "security_invoker=yes");
-            if (invoker)
+            if (view.SecurityInvoker)
             {
                 findings.Add(new Finding(AuditRules.ViewBypassesRls, Severity.Pass, Concern, $"view {name}", location,
                     $"View {name} runs with the caller's rights (security_invoker), so RLS applies.", evidence));

@@ -46,6 +46,13 @@ public static class AuditRules
     public const string PoliciesWithoutRls = "HD5003";
     public const string ViewBypassesRls = "HD5004";
     public const string StaleExemption = "HD5005";
+    public const string AlwaysTruePolicy = "HD5006";
+    public const string PolicyTrustsUserMetadata = "HD5007";
+    public const string DefinerFunctionCallable = "HD5008";
+    public const string DefinerFunctionSearchPath = "HD5009";
+    public const string PrivateRelationExposed = "HD5010";
+    public const string BucketListable = "HD5011";
+    public const string ExposedSchemaNotAudited = "HD5012";
     public const string WrongDatabaseProvider = "HD6001";
     public const string FlyMemoryBelowMinimum = "HD7001";
     public const string FlyMachineDrift = "HD7002";

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace HotDash.Compliance.Audit.Rules;
 
@@ -71,7 +72,27 @@ public sealed record DatabaseRules
     public IReadOnlyList<ProviderSignature> Providers { get; init; } = [];
 
     public RlsRules Rls { get; init; } = new();
+
+    /// <summary>The roles API requests run as; effective access is judged for them.</summary>
+    public IReadOnlyList<string> ApiRoles { get; init; } = ["anon", "authenticated"];
+
+    /// <summary>The role PostgREST connects as; its pgrst.db_schemas setting names the exposed schemas.</summary>
+    public string AuthenticatorRole { get; init; } = "authenticator";
+
+    /// <summary>The exposed schemas when the database does not name them itself.</summary>
+    public IReadOnlyList<string> ExposedSchemas { get; init; } = ["public", "graphql_public"];
+
+    /// <summary>Relations (schema.name) no API role may read through a view.</summary>
+    public IReadOnlyList<string> PrivateRelations { get; init; } = ["auth.users"];
+
+    /// <summary>Text that marks user-editable data (user_metadata); a policy that reads it trusts the user.</summary>
+    public IReadOnlyList<string> UserEditableClaims { get; init; } = ["user_metadata", "raw_user_meta_data"];
+
+    public IReadOnlyList<FunctionExemption> FunctionExemptions { get; init; } = [];
 }
+
+/// <summary>A SECURITY DEFINER function the API may call on purpose (every overload of schema.name).</summary>
+public sealed record FunctionExemption(string Function, string Reason);
 
 public sealed record ProviderSignature
 {
@@ -84,6 +105,24 @@ public sealed record ProviderSignature
     public IReadOnlyList<string> Roles { get; init; } = [];
 
     public IReadOnlyList<string> Databases { get; init; } = [];
+
+    // Platform artifacts: things only the provider's own services and server modules leave behind.
+    // Names alone (schemas, roles) are easy to imitate; these are what confirm the provider from inside.
+
+    public IReadOnlyList<string> Tables { get; init; } = [];
+
+    public IReadOnlyList<string> Extensions { get; init; } = [];
+
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
+    public IReadOnlyList<string> Publications { get; init; } = [];
+
+    public IEnumerable<string> NameSignals =>
+        Schemas.Select(s => $"schema {s}").Concat(Roles.Select(r => $"role {r}")).Concat(Databases.Select(d => $"database {d}"));
+
+    public IEnumerable<string> PlatformSignals =>
+        Tables.Select(t => $"table {t}").Concat(Extensions.Select(e => $"extension {e}"))
+            .Concat(Settings.Select(s => $"setting {s}")).Concat(Publications.Select(p => $"publication {p}"));
 }
 
 public sealed record RlsRules
@@ -93,6 +132,9 @@ public sealed record RlsRules
     public string NoPolicySeverity { get; init; } = "warning";
 
     public IReadOnlyList<RlsExemption> Exemptions { get; init; } = [];
+
+    /// <summary>Tables anyone may read in full, on purpose: an always-true SELECT policy for anon is intended there.</summary>
+    public IReadOnlyList<RlsExemption> PublicRead { get; init; } = [];
 }
 
 public sealed record RlsExemption(string Table, string Reason);

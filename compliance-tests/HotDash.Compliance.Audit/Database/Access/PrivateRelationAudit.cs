@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HotDash.Compliance.Audit.Database.Catalog;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Rules;
+
+namespace HotDash.Compliance.Audit.Database.Access;
+
+/// <summary>
+/// HD5010: a view or materialized view in an exposed schema that reads a private relation (auth.users:
+/// e-mail addresses, phone numbers, every user's metadata) and that an API role may select from. A view
+/// without security_invoker reads with its owner's rights, and a materialized view holds a copy, so the
+/// API role gets rows it could never read from the relation itself. Views over views are followed.
+/// One subject per such view.
+/// </summary>
+public static class PrivateRelationAudit
+{
+    public const string Concern = "private-relations";
+
+    public static IReadOnlyList<Finding> Judge(CatalogSnapshot snapshot, RulesDocument rules, string database)
+    {
+        var findings = new List<Finding>();
+        var reads = snapshot.ViewDependencies
+            .GroupBy(d => (d.ViewSchema, d.View))
+            .ToDictionary(g => g.Key, g => g.Select(d => (d.Schema, d.Relation)).ToList());
+        var views = snapshot.Relations.Where(r => r.IsView && r.Extension is null && snapshot.Exposed.Schemas.Contains(r.Schema));
+        foreach (var view in views)
+        {
+            var path = PathToPrivate(view.Schema, view.Name, reads, rules.Database.PrivateRelations);
+            if (path is null)
+            {
+                continue;
+            }
+
+            var target = path[^1];
+            var subject = $"view {view.QualifiedName}";
+            var location = $"{database} ({(view.Kind == 'm' ? "materialized view" : "view")} {view.QualifiedName})";
+            var readers = snapshot.ApiRoles.Where(r => snapshot.Reaches(r, view.Schema) && view.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList();
+            var privateRelation = snapshot.Relations.FirstOrDefault(r => $"{r.Schema}.{r.Name}" == target);
+            var evidence = new List<string>
+            {
+                $"reads {string.Join(" -> ", path)}",
+                $"relkind = '{view.Kind}', owner {view.Owner}, reloptions = {(view.Options.Count == 0 ? "(none)" : string.Join(",", view.Options))}",
+                $"SELECT for API roles: {(readers.Count == 0 ? "none" : string.Join(", ", readers))}",
+            };
+
+            // With security_invoker the caller's own rights on the private relation decide.
+            var ownRights = view.Kind == 'v' && view.SecurityInvoker;
+            var exposedTo = ownRights
+                ? readers.Where(r => privateRelation is not null && privateRelation.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList()
+                : readers;
+            if (ownRights)
+            {
+                evidence.Add($"security_invoker: the caller's own SELECT on {target} decides ({(exposedTo.Count == 0 ? "no API role has it" : string.Join(", ", exposedTo))})");
+            }
+
+            if (exposedTo.Count == 0)
+            {
+                findings.Add(new Finding(AuditRules.PrivateRelationExposed, Severity.Pass, Concern, subject, location,
+                    $"{view.QualifiedName} reads {target}, but no API role can read {target} through it.", evidence));
+                continue;
+            }
+
+            findings.Add(new Finding(AuditRules.PrivateRelationExposed, Severity.Error, Concern, subject, location,
+                $"{(view.Kind == 'm' ? "Materialized view" : "View")} {view.QualifiedName} exposes the private relation {target} to {string.Join(" and ", exposedTo)} through the API (GET /rest/v1/{view.Name}): " +
+                $"{(view.Kind == 'm' ? "it holds a copy of the rows" : ownRights ? "the role may read it directly" : $"it reads with its owner {view.Owner}'s rights")}. " +
+                $"Fix: REVOKE SELECT ON {view.QualifiedName} FROM {string.Join(", ", exposedTo)}; and move it to a schema the API does not expose, or keep the columns you need in a table of your own filled by a trigger, with RLS.",
+                evidence));
+        }
+
+        return findings;
+    }
+
+    /// <summary>The chain of relations from the view to a private relation, or null.</summary>
+    private static List<string>? PathToPrivate(
+        string schema, string name, Dictionary<(string, string), List<(string Schema, string Relation)>> reads, IReadOnlyList<string> privateRelations)
+    {
+        var start = $"{schema}.{name}";
+        var queue = new Queue<List<string>>([[start]]);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { start };
+        while (queue.Count > 0)
+        {
+            var path = queue.Dequeue();
+            var last = path[^1];
+            var dot = last.IndexOf('.', StringComparison.Ordinal);
+            if (!reads.TryGetValue((last[..dot], last[(dot + 1)..]), out var next))
+            {
+                continue;
+            }
+
+            foreach (var (s, r) in next)
+            {
+                var relation = $"{s}.{r}";
+                if (privateRelations.Contains(relation))
+                {
+                    return [.. path, relation];
+                }
+
+                if (seen.Add(relation))
+                {
+                    queue.Enqueue([.. path, relation]);
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using HotDash.Compliance.Audit.Database.Catalog;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Rules;
+
+namespace HotDash.Compliance.Audit.Database.Access;
+
+/// <summary>
+/// HD5011: Supabase Storage answers list and download requests as the caller's role (anon or
+/// authenticated) against storage.objects, so its SELECT policies decide who lists what. A public
+/// bucket serves each object by URL without any policy; a SELECT policy that admits every object of the
+/// bucket (bucket_id = '...' and nothing about the caller) adds only one thing: anyone may list every
+/// file name. On a private bucket the same policy hands every object to that role. Only where the
+/// storage schema exists; one subject per bucket.
+/// </summary>
+public static class StorageBucketAudit
+{
+    public const string Concern = "storage";
+
+    public static IReadOnlyList<Finding> Judge(CatalogSnapshot snapshot, string database)
+    {
+        var findings = new List<Finding>();
+        var objects = snapshot.FindRelation("storage", "objects");
+        if (objects is null)
+        {
+            return findings;
+        }
+
+        if (snapshot.Buckets is null)
+        {
+            findings.Add(new Finding(AuditRules.BucketListable, Severity.Info, Concern, "storage buckets", $"{database} (storage.buckets)",
+                $"Storage buckets were not judged: {snapshot.BucketsNote}.", []));
+            return findings;
+        }
+
+        var policies = snapshot.PoliciesOf(objects).Where(p => p.Permissive && p.Covers('r')).ToList();
+        foreach (var bucket in snapshot.Buckets)
+        {
+            var subject = $"bucket {bucket.Id}";
+            var location = $"{database} (storage bucket '{bucket.Id}', public = {bucket.Public.ToString().ToLowerInvariant()})";
+            var broad = new List<(CatalogPolicy Policy, List<string> Roles)>();
+            foreach (var policy in policies)
+            {
+                var admitted = policy.ApiRoles
+                    .Where(r => objects.PrivilegesOf(r).HasFlag(TablePrivileges.Select) && PolicyExpression.OnlyFiltersBucket(policy.Using, bucket.Id, r))
+                    .ToList();
+                if (admitted.Count > 0)
+                {
+                    broad.Add((policy, admitted));
+                }
+            }
+
+            var evidence = broad.Select(b => $"{b.Policy.Describe()} admits every object of '{bucket.Id}' for {string.Join(", ", b.Roles)}").ToList();
+            evidence.Add(objects.RlsEnabled ? "storage.objects has RLS enabled" : "storage.objects has RLS DISABLED");
+            if (broad.Count == 0)
+            {
+                findings.Add(new Finding(AuditRules.BucketListable, Severity.Pass, Concern, subject, location,
+                    $"No SELECT policy on storage.objects admits every object of bucket '{bucket.Id}' to an API role.", evidence));
+                continue;
+            }
+
+            var roles = broad.SelectMany(b => b.Roles).Distinct().ToList();
+            var names = string.Join(", ", broad.Select(b => $"\"{b.Policy.Name}\""));
+            findings.Add(bucket.Public
+                ? new Finding(AuditRules.BucketListable, Severity.Error, Concern, subject, location,
+                    $"Public bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to {string.Join(" and ", roles)}: anyone with the anon key can list every file in it. " +
+                    $"A public bucket serves each object by its URL without any policy. Fix: DROP POLICY {names} ON storage.objects; or narrow it to the caller's own folder, e.g. USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text).",
+                    evidence)
+                : new Finding(AuditRules.BucketListable, Severity.Warning, Concern, subject, location,
+                    $"Private bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to {string.Join(" and ", roles)}: each of them can list and download every file in it. " +
+                    $"If the bucket is not shared by all of them on purpose, narrow the policy to the caller, e.g. USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text).",
+                    evidence));
+        }
+
+        return findings;
+    }
+}

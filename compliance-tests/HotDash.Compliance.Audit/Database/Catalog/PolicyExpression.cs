@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace HotDash.Compliance.Audit.Database.Catalog;
+
+/// <summary>
+/// Reads policy expressions as PostgreSQL deparses them (pg_get_expr: keywords upper-case, literals
+/// with their casts, sub-selects as "( SELECT f() AS f)"). It recognises only what it can be sure of:
+/// an expression it does not understand is never called always-true.
+/// </summary>
+public static partial class PolicyExpression
+{
+    /// <summary>
+    /// Conditions that hold for every request of one API role in Supabase, because the API sets them
+    /// from the role itself: every signed-in user has role 'authenticated' and a user id (sub).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> RoleTautologies = new(StringComparer.Ordinal)
+    {
+        ["authenticated"] =
+        [
+            "auth.role()='authenticated'::text",
+            "'authenticated'::text=auth.role()",
+            "auth.uid()isnotnull",
+            "auth.jwt()->>'role'::text='authenticated'::text",
+            "(auth.jwt()->>'role'::text)='authenticated'::text",
+        ],
+        ["anon"] =
+        [
+            "auth.role()='anon'::text",
+            "'anon'::text=auth.role()",
+            "auth.uid()isnull",
+        ],
+    };
+
+    /// <summary>True when the expression holds for every row and every caller (true, 1 = 1, true OR ...).</summary>
+    public static bool IsAlwaysTrue(string? expression) => expression is not null && AlwaysTrueFor(expression, role: null);
+
+    /// <summary>True when the expression holds for every row whenever the request runs as <paramref name="role"/>.</summary>
+    public static bool IsAlwaysTrueFor(string? expression, string role) => expression is not null && AlwaysTrueFor(expression, role);
+
+    /// <summary>The expression with white space removed, lower-cased, sub-selects of one function call unwrapped, outer parentheses stripped.</summary>
+    public static string Normalize(string expression)
+    {
+        var compact = new StringBuilder(expression.Length);
+        var inString = false;
+        foreach (var c in expression)
+        {
+            if (c == '\'')
+            {
+                inString = !inString;
+            }
+
+            if (inString || !char.IsWhiteSpace(c))
+            {
+                compact.Append(inString ? c : char.ToLowerInvariant(c));
+            }
+        }
+
+        // "( SELECT auth.uid() AS uid)" is how the initplan-friendly form deparses; it means auth.uid().
+        var text = SelectAlias().Replace(compact.ToString(), "$1");
+        return StripParentheses(text);
+    }
+
+    /// <summary>The top-level terms of a boolean expression joined by <paramref name="keyword"/> (AND / OR), as deparsed.</summary>
+    public static IReadOnlyList<string> Split(string expression, string keyword)
+    {
+        var text = StripParentheses(expression.Trim());
+        var parts = new List<string>();
+        var depth = 0;
+        var inString = false;
+        var start = 0;
+        var separator = $" {keyword} ";
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\'')
+            {
+                inString = !inString;
+            }
+            else if (!inString && c == '(')
+            {
+                depth++;
+            }
+            else if (!inString && c == ')')
+            {
+                depth--;
+            }
+            else if (!inString && depth == 0 && string.CompareOrdinal(text, i, separator, 0, separator.Length) == 0)
+            {
+                parts.Add(text[start..i]);
+                start = i + separator.Length;
+                i += separator.Length - 1;
+            }
+        }
+
+        parts.Add(text[start..]);
+        return parts;
+    }
+
+    /// <summary>
+    /// True when the only condition on the rows is bucket_id = '<paramref name="bucketId"/>' (or none: always
+    /// true): every object of that bucket passes, whoever asks. No expression admits no row.
+    /// </summary>
+    public static bool OnlyFiltersBucket(string? expression, string bucketId, string role)
+    {
+        if (expression is null)
+        {
+            return false;
+        }
+
+        if (IsAlwaysTrueFor(expression, role))
+        {
+            return true;
+        }
+
+        var literal = "'" + bucketId.Replace("'", "''", StringComparison.Ordinal) + "'";
+        var matched = false;
+        foreach (var term in Split(expression, "AND").Select(Normalize))
+        {
+            var match = BucketEquality().Match(term);
+            if (match.Success && (match.Groups["l"].Value == literal || match.Groups["r"].Value == literal))
+            {
+                matched = true;
+            }
+            else if (!IsAlwaysTrueFor(term, role))
+            {
+                return false;
+            }
+        }
+
+        return matched;
+    }
+
+    /// <summary>The first of <paramref name="patterns"/> the expression mentions (case-insensitive), or null.</summary>
+    public static string? Mentions(string? expression, IEnumerable<string> patterns) =>
+        expression is null ? null : patterns.FirstOrDefault(p => expression.Contains(p, StringComparison.OrdinalIgnoreCase));
+
+    private static bool AlwaysTrueFor(string expression, string? role)
+    {
+        var disjuncts = Split(expression, "OR");
+        if (disjuncts.Count > 1)
+        {
+            return disjuncts.Any(d => AlwaysTrueFor(d, role));
+        }
+
+        var conjuncts = Split(expression, "AND");
+        if (conjuncts.Count > 1)
+        {
+            return conjuncts.All(c => AlwaysTrueFor(c, role));
+        }
+
+        var term = Normalize(expression);
+        if (term is "true" or "notfalse" or "'t'::boolean" or "'true'::boolean" || SameLiteral().IsMatch(term))
+        {
+            return true;
+        }
+
+        return role is not null && RoleTautologies.TryGetValue(role, out var tautologies) && tautologies.Contains(term, StringComparer.Ordinal);
+    }
+
+    private static string StripParentheses(string text)
+    {
+        while (text.Length >= 2 && text[0] == '(' && text[^1] == ')' && Closes(text))
+        {
+            text = text[1..^1].Trim();
+        }
+
+        return text;
+    }
+
+    /// <summary>Whether the parenthesis at 0 is closed by the last character (not "(a) = (b)").</summary>
+    private static bool Closes(string text)
+    {
+        var depth = 0;
+        var inString = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\'')
+            {
+                inString = !inString;
+            }
+            else if (!inString && c == '(')
+            {
+                depth++;
+            }
+            else if (!inString && c == ')' && --depth == 0 && i < text.Length - 1)
+            {
+                return false;
+            }
+        }
+
+        return depth == 0;
+    }
+
+    [GeneratedRegex(@"\(select([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\(\))as[a-z_][a-z0-9_]*\)")]
+    private static partial Regex SelectAlias();
+
+    // 1 = 1, 'a'::text = 'a'::text: a literal compared with itself.
+    [GeneratedRegex(@"^(?<v>\d+|'(?:[^']|'')*'(?:::[a-z]+)?)=\k<v>$")]
+    private static partial Regex SameLiteral();
+
+    [GeneratedRegex(@"^(?:bucket_id=(?<l>'(?:[^']|'')*')(?:::text)?|(?<r>'(?:[^']|'')*')(?:::text)?=bucket_id)$")]
+    private static partial Regex BucketEquality();
+}

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HotDash.Compliance.Audit.Database.Access;
+using HotDash.Compliance.Audit.Database.Catalog;
+using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Rules;
+
+namespace HotDash.Compliance.Audit.Database;
+
+/// <summary>Every database concern's findings, from one catalog snapshot, with the summary lines of the report.</summary>
+public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResult Rls, Finding Provider, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>What the API roles can actually do, counted per rule: "RLS enabled" alone says nothing about it.</summary>
+    public string AccessSummary
+    {
+        get
+        {
+            int Failing(string rule) => Findings.Where(f => f.RuleId == rule && f.Severity == Severity.Error).Select(f => f.Subject).Distinct().Count();
+            var parts = new List<string>();
+            void Add(string rule, string one, string many)
+            {
+                var n = Failing(rule);
+                if (n > 0)
+                {
+                    parts.Add($"{n} {(n == 1 ? one : many)} ({rule})");
+                }
+            }
+
+            Add(AuditRules.AlwaysTruePolicy, "table an API role can read or change in full through an always-true policy", "tables an API role can read or change in full through always-true policies");
+            Add(AuditRules.PolicyTrustsUserMetadata, "table whose policy trusts user-editable metadata", "tables whose policies trust user-editable metadata");
+            Add(AuditRules.DefinerFunctionCallable, "function an API role can call with its owner's rights", "functions an API role can call with their owners' rights");
+            Add(AuditRules.PrivateRelationExposed, "view exposing a private relation", "views exposing private relations");
+            Add(AuditRules.BucketListable, "public bucket anyone can list", "public buckets anyone can list");
+            Add(AuditRules.ExposedSchemaNotAudited, "exposed schema the RLS audit does not cover", "exposed schemas the RLS audit does not cover");
+            var roles = string.Join(", ", Snapshot.ApiRoles);
+            return parts.Count == 0
+                ? $"API access ({roles}; exposed: {string.Join(", ", Snapshot.Exposed.Schemas)}): no always-true policy, no policy on user metadata, no callable definer function, no exposed private relation, no listable bucket"
+                : $"API access ({roles}; exposed: {string.Join(", ", Snapshot.Exposed.Schemas)}): {string.Join("; ", parts)}";
+        }
+    }
+}
+
+/// <summary>Reads the catalog snapshot once and judges every database concern over it.</summary>
+public static class DatabaseAudit
+{
+    public static async Task<DatabaseAuditResult> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await CatalogReader.ReadAsync(session, rules, cancellationToken).ConfigureAwait(false);
+        return Judge(snapshot, session.Target, rules);
+    }
+
+    public static DatabaseAuditResult Judge(CatalogSnapshot snapshot, DatabaseTarget target, RulesDocument rules)
+    {
+        var database = target.Display;
+        var rls = RlsAudit.Judge(snapshot, rules, database);
+        var provider = ProviderAudit.Judge(target, rules, snapshot.ProviderSignals);
+        var findings = new List<Finding>(rls.Findings);
+        findings.AddRange(ViewSecurityAudit.Judge(snapshot, rules, database));
+        findings.AddRange(PolicyAudit.Judge(snapshot, rules, database));
+        findings.AddRange(FunctionAudit.Judge(snapshot, rules, database));
+        findings.AddRange(PrivateRelationAudit.Judge(snapshot, rules, database));
+        findings.AddRange(StorageBucketAudit.Judge(snapshot, database));
+        findings.AddRange(ExposedSchemaAudit.Judge(snapshot, rules, database));
+        findings.Add(provider);
+        return new DatabaseAuditResult(snapshot, rls, provider, findings);
+    }
+}
