@@ -16,7 +16,7 @@ internal sealed record ProofResult(IReadOnlyList<string> Rows, int Affected, str
 /// </summary>
 internal static class ApiProof
 {
-    public static async Task<ProofResult> RunAsync(PostgresServer server, string database, string setup, string role, string? userId, string attempt, string? readBack = null)
+    public static async Task<ProofResult> RunAsync(PostgresServer server, string database, string setup, string role, string? userId, string attempt, string? readBack = null, bool keepClaims = false)
     {
         await using var connection = new NpgsqlConnection(server.ConnectionString(database));
         await connection.OpenAsync();
@@ -29,7 +29,8 @@ internal static class ApiProof
             }
 
             var claims = JsonSerializer.Serialize(userId is null ? new Dictionary<string, string> { ["role"] = role } : new Dictionary<string, string> { ["role"] = role, ["sub"] = userId });
-            await Execute(connection, $"SET LOCAL ROLE {role}; SELECT set_config('request.jwt.claims', '{claims}', true);");
+            // keepClaims: the setup already set fuller claims (user_metadata and the like) for this user.
+            await Execute(connection, keepClaims ? $"SET LOCAL ROLE {role};" : $"SET LOCAL ROLE {role}; SELECT set_config('request.jwt.claims', '{claims}', true);");
             var rows = new List<string>();
             int affected;
             string? error = null;

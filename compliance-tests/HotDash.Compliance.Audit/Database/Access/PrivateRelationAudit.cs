@@ -45,14 +45,18 @@ public static class PrivateRelationAudit
                 $"SELECT for API roles: {(readers.Count == 0 ? "none" : string.Join(", ", readers))}",
             };
 
-            // With security_invoker the caller's own rights on the private relation decide.
-            var ownRights = view.Kind == 'v' && view.SecurityInvoker;
+            // The rights on the private relation are checked for the view that reads it directly: its
+            // owner's, unless that view has security_invoker; then the caller's own rights decide, even
+            // when an outer view without it wraps the invoker view (PostgreSQL checks as the querying role).
+            var directName = path[^2];
+            var direct = snapshot.Relations.FirstOrDefault(r => $"{r.Schema}.{r.Name}" == directName) ?? view;
+            var ownRights = direct.Kind == 'v' && direct.SecurityInvoker;
             var exposedTo = ownRights
                 ? readers.Where(r => privateRelation is not null && privateRelation.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList()
                 : readers;
             if (ownRights)
             {
-                evidence.Add($"security_invoker: the caller's own SELECT on {target} decides ({(exposedTo.Count == 0 ? "no API role has it" : string.Join(", ", exposedTo))})");
+                evidence.Add($"{direct.QualifiedName} has security_invoker: the caller's own SELECT on {target} decides ({(exposedTo.Count == 0 ? "no API role has it" : string.Join(", ", exposedTo))})");
             }
 
             if (exposedTo.Count == 0)
@@ -64,7 +68,7 @@ public static class PrivateRelationAudit
 
             findings.Add(new Finding(AuditRules.PrivateRelationExposed, Severity.Error, Concern, subject, location,
                 $"{(view.Kind == 'm' ? "Materialized view" : "View")} {view.QualifiedName} exposes the private relation {target} to {string.Join(" and ", exposedTo)} through the API (GET /rest/v1/{view.Name}): " +
-                $"{(view.Kind == 'm' ? "it holds a copy of the rows" : ownRights ? "the role may read it directly" : $"it reads with its owner {view.Owner}'s rights")}. " +
+                $"{(direct.Kind == 'm' ? "it holds a copy of the rows" : ownRights ? "the role may read it directly" : $"{direct.QualifiedName} reads it with its owner {direct.Owner}'s rights")}. " +
                 $"Fix: REVOKE SELECT ON {view.QualifiedName} FROM {string.Join(", ", exposedTo)}; and move it to a schema the API does not expose, or keep the columns you need in a table of your own filled by a trigger, with RLS.",
                 evidence));
         }

@@ -137,9 +137,11 @@ public static class CatalogReader
     // parses where Supabase Storage is not installed, and only when the audit role may read it.
     private const string BucketsQuery = """
         WITH state AS (
-          SELECT to_regclass('storage.buckets') IS NOT NULL AS present,
-                 CASE WHEN to_regclass('storage.buckets') IS NULL THEN false
-                      ELSE pg_catalog.has_table_privilege('storage.buckets', 'SELECT') END AS readable)
+          SELECT c.oid IS NOT NULL AS present,
+                 coalesce(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT'), false) AS readable
+            FROM (SELECT 1) AS one
+            LEFT JOIN pg_catalog.pg_class c
+              ON c.relname = 'buckets' AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'storage'))
         SELECT s.present, s.readable,
                (xpath('/row/id/text()', b.row))[1]::text, (xpath('/row/name/text()', b.row))[1]::text,
                (xpath('/row/public/text()', b.row))[1]::text

@@ -160,9 +160,23 @@ public sealed record StorageBucket(string Id, string Name, bool Public);
 /// <summary>SQL text helpers.</summary>
 public static class Sql
 {
-    /// <summary>An identifier quoted only where PostgreSQL needs it ("Tenant-A"."Order Items").</summary>
+    // The keywords quote_ident() quotes: PostgreSQL's reserved and type/function-name keywords (appendix C).
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both", "case", "cast",
+        "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+        "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct",
+        "do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in",
+        "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
+        "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer", "overlaps", "placing",
+        "primary", "references", "returning", "right", "select", "session_user", "similar", "some", "symmetric", "system_user", "table",
+        "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where",
+        "window", "with",
+    };
+
+    /// <summary>An identifier quoted only where PostgreSQL needs it ("Tenant-A"."Order Items", public."user").</summary>
     public static string Identifier(string identifier) =>
-        identifier.Length > 0 && !char.IsAsciiDigit(identifier[0]) && identifier.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
+        identifier.Length > 0 && !char.IsAsciiDigit(identifier[0]) && identifier.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') && !Keywords.Contains(identifier)
             ? identifier
             : "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
