@@ -152,6 +152,60 @@ public sealed class RlsAuditTests(PostgresServer server) : IClassFixture<Postgre
         large.RoundTrips.Should().Be(small.RoundTrips);
     }
 
+    [Fact]
+    public async Task Rls_without_a_policy_names_who_still_reads_the_table_and_an_exemption_makes_it_intended()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, [], "CREATE TABLE public.audit_log (id int); ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;");
+        var result = await SupabaseDatabase.AuditAsync(server, database);
+        var warning = result.Findings.Single(f => f.Subject == "table public.audit_log" && f.Concern == RlsAudit.Concern);
+        warning.RuleId.Should().Be("HD5002");
+        warning.Message.Should().Contain("(the API roles anon, authenticated among them)").And.Contain("its owner postgres")
+            .And.Contain("BYPASSRLS roles with SELECT (service_role)").And.Contain("database.rls.exemptions");
+
+        var exempt = Audits.Rules("""
+            { "version": 1, "database": { "rls": { "schemas": ["public"], "exemptions": [
+              { "table": "public.audit_log", "reason": "written by the service role only; the API must see nothing" } ] } } }
+            """);
+        var intended = (await SupabaseDatabase.AuditAsync(server, database, exempt)).Findings.Single(f => f.Subject == "table public.audit_log" && f.Concern == RlsAudit.Concern);
+        intended.Severity.Should().Be(Severity.Pass);
+        intended.Message.Should().Contain("deny-all for the API").And.Contain("the API must see nothing");
+
+        // What "deny-all" means, proved: the API role sees no row, the service role sees them all.
+        var anon = await ApiProof.RunAsync(server, database, "INSERT INTO public.audit_log VALUES (1);", "anon", null, "SELECT count(*) FROM public.audit_log");
+        anon.Rows.Should().Equal("0");
+        var service = await ApiProof.RunAsync(server, database, "INSERT INTO public.audit_log VALUES (1);", "service_role", null, "SELECT count(*) FROM public.audit_log");
+        service.Rows.Should().Equal("1");
+    }
+
+    [Fact]
+    public async Task The_whole_database_audit_takes_the_same_round_trips_for_3_and_for_300_tables_policies_and_functions()
+    {
+        static string Objects(int n) => string.Concat(Enumerable.Range(0, n).Select(i => $"""
+            CREATE TABLE public.t{i} (id int, owner uuid);
+            ALTER TABLE public.t{i} ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY p{i} ON public.t{i} FOR UPDATE USING (owner = auth.uid());
+            CREATE FUNCTION public.f{i}() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = '' AS 'SELECT {i}';
+            CREATE VIEW public.v{i} WITH (security_invoker = true) AS SELECT id FROM public.t{i};
+            """));
+        var few = await SupabaseDatabase.CreateAsync(server, [], Objects(3));
+        var many = await SupabaseDatabase.CreateAsync(server, [], Objects(300));
+
+        async Task<(int RoundTrips, DatabaseAuditResult Result)> Audit(string database)
+        {
+            var session = await Audits.OpenAsync(server.Url(database));
+            var result = await DatabaseAudit.RunAsync(session, Audits.Defaults);
+            await session.DisposeAsync();
+            return (session.RoundTrips, result);
+        }
+
+        var small = await Audit(few);
+        var large = await Audit(many);
+        large.Result.Snapshot.Policies.Count(p => p.Schema == "public").Should().Be(300);
+        large.Result.Snapshot.Functions.Count(f => f.Schema == "public").Should().Be(300);
+        large.Result.Findings.Count(f => f.RuleId == "HD5008" && f.Severity == Severity.Error).Should().Be(300);
+        large.RoundTrips.Should().Be(small.RoundTrips).And.Be(5, "connect + settings, two catalog batches, rollback");
+    }
+
     private async Task<RlsAuditResult> Run(string sql, HotDash.Compliance.Audit.Rules.RulesDocument? rules = null)
     {
         var database = await server.CreateDatabaseAsync(sql);

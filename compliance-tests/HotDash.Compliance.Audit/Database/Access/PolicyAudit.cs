@@ -149,10 +149,10 @@ public static class PolicyAudit
 
     private static readonly (char Command, TablePrivileges Privilege, string Verb)[] Operations =
     [
-        ('r', TablePrivileges.Select, "reads every row"),
-        ('a', TablePrivileges.Insert, "inserts any row (any owner)"),
-        ('w', TablePrivileges.Update, "updates every row"),
-        ('d', TablePrivileges.Delete, "deletes every row"),
+        ('r', TablePrivileges.Select, "read every row"),
+        ('a', TablePrivileges.Insert, "insert any row (any owner)"),
+        ('w', TablePrivileges.Update, "update every row"),
+        ('d', TablePrivileges.Delete, "delete every row"),
     ];
 
     /// <summary>Whether the policy admits every row for this command when the request runs as the role.</summary>
