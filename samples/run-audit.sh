@@ -2,7 +2,8 @@
 # The main job on the bundled sample: a disposable PostgreSQL on loopback, the Supabase-style
 # migrations of samples/supabase, the compliance suite against it, and the evidence report.
 # plus the Chatwoot fly.toml and a `fly machines list --json` snapshot of samples/fly.
-# The sample carries the deliberate drifts (one table of seven without RLS, a Chatwoot worker at
+# The sample carries the deliberate drifts (one table of seven without RLS, an always-true update policy,
+# a SECURITY DEFINER function anyone can call, a Chatwoot worker at
 # 1024 MB where 2048 MB are required, a machine that differs from fly.toml), so the suite FAILS,
 # as it must; the exit code is the suite's.
 set -uo pipefail
@@ -17,6 +18,12 @@ echo "disposable PostgreSQL on 127.0.0.1:$port"
 
 admin="postgresql://postgres@127.0.0.1:$port"
 psql "$admin/postgres" -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE hotdash" || exit 1
+# What a Supabase project holds before its first migration (roles, default grants, auth, storage).
+echo "laying the Supabase platform stub"
+# (client_min_messages: a loopback server has no logical replication, and says so when the stub creates
+# Supabase's publication.)
+PGOPTIONS='-c client_min_messages=error' psql "$admin/hotdash" -v ON_ERROR_STOP=1 -q \
+  -f "$root/compliance-tests/HotDash.Compliance.Audit/Database/Platform/supabase-platform-stub.sql" || exit 1
 for migration in "$root"/samples/supabase/migrations/*.sql; do
   echo "applying $(basename "$migration")"
   psql "$admin/hotdash" -v ON_ERROR_STOP=1 -q -f "$migration" || exit 1

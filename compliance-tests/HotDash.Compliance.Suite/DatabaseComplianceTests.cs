@@ -1,19 +1,39 @@
 using System.Linq;
 using HotDash.Compliance.Audit.Database;
+using HotDash.Compliance.Audit.Database.Access;
 using Xunit.Abstractions;
 
 namespace HotDash.Compliance.Suite;
 
-/// <summary>RLS coverage, view security and the database provider of HOTDASH_DATABASE_URL. One test case per table and view.</summary>
+/// <summary>
+/// RLS coverage, view security, what the API roles can actually do, and the database provider of
+/// HOTDASH_DATABASE_URL. One test case per table, view, function, bucket and exposed schema.
+/// </summary>
 public sealed class DatabaseComplianceTests(ITestOutputHelper output)
 {
     private const string NotAudited = "(database not audited)";
+
+    private static readonly string[] AccessConcerns =
+        [PolicyAudit.Concern, FunctionAudit.Concern, PrivateRelationAudit.Concern, StorageBucketAudit.Concern, ExposedSchemaAudit.Concern];
 
     public static TheoryData<string> Tables() =>
         SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == RlsAudit.Concern && f.Subject.StartsWith("table ")).Select(f => f.Subject["table ".Length..]), NotAudited);
 
     public static TheoryData<string> Views() =>
         SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern).Select(f => f.Subject["view ".Length..]), "(no views in the audited schemas)");
+
+    public static TheoryData<string> PolicyTables() => Subjects(PolicyAudit.Concern, "table ", "(no API-reachable table with RLS)");
+
+    public static TheoryData<string> Functions() => Subjects(FunctionAudit.Concern, "function ", "(no function in the exposed schemas)");
+
+    public static TheoryData<string> PrivateRelationViews() => Subjects(PrivateRelationAudit.Concern, "view ", "(no view reads a private relation)");
+
+    public static TheoryData<string> Buckets() => Subjects(StorageBucketAudit.Concern, "bucket ", "(no storage buckets)");
+
+    public static TheoryData<string> ExposedSchemas() => Subjects(ExposedSchemaAudit.Concern, "schema ", "(no exposed schema)");
+
+    public static TheoryData<string> Access() =>
+        SuiteAudit.Subjects(o => o.Report.Summary.Where(s => s.StartsWith("API access", System.StringComparison.Ordinal)), NotAudited);
 
     public static TheoryData<string> Coverage() =>
         SuiteAudit.Subjects(o => o.Rls is null ? [] : [o.Rls.Summary], NotAudited);
@@ -52,10 +72,49 @@ public sealed class DatabaseComplianceTests(ITestOutputHelper output)
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern && f.Subject == "view " + view).ToList(), output);
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(PolicyTables))]
+    public void Api_roles_cannot_change_or_read_every_row(string table) => AssertSubject(PolicyAudit.Concern, "table " + table);
+
+    [SkippableTheory]
+    [MemberData(nameof(Functions))]
+    public void Function_cannot_be_called_with_owner_rights(string function) => AssertSubject(FunctionAudit.Concern, "function " + function);
+
+    [SkippableTheory]
+    [MemberData(nameof(PrivateRelationViews))]
+    public void View_does_not_expose_a_private_relation(string view) => AssertSubject(PrivateRelationAudit.Concern, "view " + view);
+
+    [SkippableTheory]
+    [MemberData(nameof(Buckets))]
+    public void Storage_bucket_does_not_list_every_object(string bucket) => AssertSubject(StorageBucketAudit.Concern, "bucket " + bucket);
+
+    [SkippableTheory]
+    [MemberData(nameof(ExposedSchemas))]
+    public void Exposed_schema_is_audited(string schema) => AssertSubject(ExposedSchemaAudit.Concern, "schema " + schema);
+
+    [SkippableTheory]
+    [MemberData(nameof(Access))]
+    public void Api_access_summary(string summary)
+    {
+        SuiteAudit.RequireAudited("database");
+        output.WriteLine(summary);
+        var exposures = SuiteAudit.Outcome.Findings.Where(f => f.Fails && AccessConcerns.Contains(f.Concern)).Select(f => $"{f.RuleId} {f.Subject}").Distinct().ToList();
+        Assert.True(exposures.Count == 0, $"{summary}; exposures: {string.Join(", ", exposures)}");
+    }
+
     [SkippableFact]
     public void Database_is_the_declared_provider()
     {
         SuiteAudit.RequireAudited("database");
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ProviderAudit.Concern).ToList(), output);
+    }
+
+    private static TheoryData<string> Subjects(string concern, string prefix, string placeholder) =>
+        SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == concern && f.Subject.StartsWith(prefix, System.StringComparison.Ordinal)).Select(f => f.Subject[prefix.Length..]).Distinct(), placeholder);
+
+    private void AssertSubject(string concern, string subject)
+    {
+        SuiteAudit.RequireAudited("database");
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == concern && f.Subject == subject).ToList(), output);
     }
 }

@@ -15,7 +15,7 @@ namespace HotDash.Compliance.Audit.Tests.EndToEnd;
 public sealed class SuiteRunTests
 {
     [Fact]
-    public void The_sample_audit_fails_on_the_one_table_without_rls_and_leaves_the_evidence()
+    public void The_sample_audit_fails_on_the_table_without_rls_the_always_true_policy_and_the_callable_definer_function_and_leaves_the_evidence()
     {
         var reports = Directory.CreateTempSubdirectory("hotdash-sample-report-").FullName;
         var stepSummary = Path.Combine(reports, "step-summary.md");
@@ -23,7 +23,7 @@ public sealed class SuiteRunTests
             new Dictionary<string, string?> { ["HOTDASH_REPORT_DIR"] = reports, ["GITHUB_STEP_SUMMARY"] = stepSummary },
             Repository.PathOf("samples", "run-audit.sh"));
 
-        run.ExitCode.Should().NotBe(0, "the sample carries a table without RLS and an undersized Chatwoot worker");
+        run.ExitCode.Should().NotBe(0, "the sample carries a table without RLS, API exposures and an undersized Chatwoot worker");
         foreach (var table in new[] { "shops", "operators", "tickets", "conversations", "agent_runs", "decisions" })
         {
             run.Output.Should().Contain($"Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Table_has_row_level_security(table: \"public.{table}\")");
@@ -32,6 +32,10 @@ public sealed class SuiteRunTests
         run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Table_has_row_level_security(table: \"public.inventory_alerts\")");
         run.Output.Should().Contain("Rls_coverage_is_complete(summary: \"RLS coverage: 6/7 tables (86%)\")");
         run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Database_is_the_declared_provider");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Api_roles_cannot_change_or_read_every_row(table: \"public.decisions\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Api_roles_cannot_change_or_read_every_row(table: \"public.tickets\")");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Function_cannot_be_called_with_owner_rights(function: \"public.silence_inventory_alerts(p_shop_id bigint)\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Function_cannot_be_called_with_owner_rights(function: \"public.operator_shop_ids()\")");
         run.Output.Should().Contain($"Evidence report: {reports}/compliance-report.md");
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "compliance-report.json")));
@@ -41,14 +45,19 @@ public sealed class SuiteRunTests
         root.GetProperty("targets")[0].GetString().Should().StartWith("postgres://hotdash_auditor@127.0.0.1:");
         var errors = root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "error")
             .Select(f => $"{f.GetProperty("rule").GetString()} {f.GetProperty("subject").GetString()} @ {f.GetProperty("location").GetString()}").ToList();
-        errors.Should().HaveCount(6);
+        errors.Should().HaveCount(8);
+        errors.Should().Contain("HD5006 table public.decisions @ " + root.GetProperty("targets")[0].GetString() + " (table public.decisions)");
+        errors.Should().Contain(e => e.StartsWith("HD5008 function public.silence_inventory_alerts(p_shop_id bigint) @ "));
         errors.Should().Contain(e => e.StartsWith("HD2002 type HotDash.AgentService.Agent.AgentDecision @ ") && e.EndsWith("at $.properties.Reason"));
         errors.Should().Contain("HD5001 table public.inventory_alerts @ " + root.GetProperty("targets")[0].GetString() + " (table public.inventory_alerts)");
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ ") && e.EndsWith("samples/fly/chatwoot/fly.toml:38"));
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine d891394fe65358"));
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine e2865047c14d98"));
         errors.Should().Contain(e => e.StartsWith("HD7002 hotdash-chatwoot/worker @ machine e2865047c14d98"));
-        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(8, "six tables, the provider, and TicketSummary");
+        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(16,
+            "six tables with RLS, five tables whose policies hold, the exempt policy helper, two exposed schemas, the provider, and TicketSummary");
+        root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain(
+            "API access: 1 table an API role can read or change in full through an always-true policy (HD5006); 1 function an API role can call with its owner's rights (HD5008) (roles anon, authenticated; exposed schemas public, graphql_public)");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Fly memory: 0/1 process groups at their declared minimum (fly.toml and live machines)");
         run.Output.Should().Contain("Failed HotDash.Compliance.Suite.FlyComplianceTests.Process_group_has_its_memory(appAndGroup: \"hotdash-chatwoot/worker\")");
         run.Output.Should().Contain("Failed HotDash.Compliance.Suite.StructuredOutputComplianceTests.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.AgentDecision\")");

@@ -34,10 +34,10 @@ public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResul
             Add(AuditRules.PrivateRelationExposed, "view exposing a private relation", "views exposing private relations");
             Add(AuditRules.BucketListable, "public bucket anyone can list", "public buckets anyone can list");
             Add(AuditRules.ExposedSchemaNotAudited, "exposed schema the RLS audit does not cover", "exposed schemas the RLS audit does not cover");
-            var roles = string.Join(", ", Snapshot.ApiRoles);
+            var scope = $" (roles {string.Join(", ", Snapshot.ApiRoles)}; exposed schemas {string.Join(", ", Snapshot.Exposed.Schemas)})";
             return parts.Count == 0
-                ? $"API access ({roles}; exposed: {string.Join(", ", Snapshot.Exposed.Schemas)}): no always-true policy, no policy on user metadata, no callable definer function, no exposed private relation, no listable bucket"
-                : $"API access ({roles}; exposed: {string.Join(", ", Snapshot.Exposed.Schemas)}): {string.Join("; ", parts)}";
+                ? "API access: no always-true policy, no policy on user metadata, no callable definer function, no exposed private relation, no listable bucket" + scope
+                : $"API access: {string.Join("; ", parts)}" + scope;
         }
     }
 }
