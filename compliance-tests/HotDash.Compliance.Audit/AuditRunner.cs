@@ -23,7 +23,89 @@ public static class AuditRunner
     public static async Task<AuditOutcome> RunAsync(AuditSettings settings, CancellationToken cancellationToken = default)
     {
         var started = DateTimeOffset.UtcNow;
-        var rules = settings.RulesPath is null ? RulesFile.BuiltIn() : RulesFile.Load(settings.RulesPath);
+
+        // Connecting depends only on the target, not on the rules: it starts first and runs while the
+        // rules file is read, so a fresh process pays for the two at once.
+        var connection = Connect(settings, cancellationToken);
+        PendingRulesFile pending;
+        try
+        {
+            pending = settings.RulesPath is null ? RulesFile.BeginBuiltIn() : RulesFile.BeginLoad(settings.RulesPath);
+        }
+        catch
+        {
+            await connection.AbandonAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            var outcome = await RunAsync(settings, pending.Unvalidated, connection, started, cancellationToken).ConfigureAwait(false);
+
+            // The schema's verdict gates the report: an invalid file yields its problems, never an audit.
+            pending.Validated();
+            return outcome;
+        }
+        catch (Exception) when (Invalid(pending) is { } invalid)
+        {
+            // Whatever an invalid file made the audit do, the file is the cause to report.
+            throw invalid;
+        }
+    }
+
+    private static RulesFileException? Invalid(PendingRulesFile pending)
+    {
+        try
+        {
+            pending.Validated();
+            return null;
+        }
+        catch (RulesFileException e)
+        {
+            return e;
+        }
+    }
+
+    private static PendingConnection Connect(AuditSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.DatabaseUrl is null)
+        {
+            return new PendingConnection(null, null, null);
+        }
+
+        try
+        {
+            var target = DatabaseTarget.Parse(settings.DatabaseUrl);
+            return new PendingConnection(target, AuditSession.OpenAsync(target, settings.ConnectTimeout, settings.StatementTimeout, cancellationToken), null);
+        }
+        catch (DatabaseTargetException e)
+        {
+            return new PendingConnection(null, null, $"HOTDASH_DATABASE_URL: {e.Message}");
+        }
+    }
+
+    /// <summary>A connection being opened for the audit, or why there is none.</summary>
+    private sealed record PendingConnection(DatabaseTarget? Target, Task<AuditSession>? Opening, string? Error)
+    {
+        /// <summary>Closes the session if it opened, when the audit will not use it.</summary>
+        public async Task AbandonAsync()
+        {
+            try
+            {
+                if (Opening is not null)
+                {
+                    await (await Opening.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is DatabaseUnreachableException or OperationCanceledException)
+            {
+                // It never opened: nothing to close.
+            }
+        }
+    }
+
+    private static async Task<AuditOutcome> RunAsync(AuditSettings settings, RulesFile rules, PendingConnection connection, DateTimeOffset started, CancellationToken cancellationToken)
+    {
         var findings = new List<Finding>();
         var summary = new List<string>();
         var skipped = new List<SkippedConcern>();
@@ -36,14 +118,18 @@ public static class AuditRunner
         {
             skipped.Add(new SkippedConcern("database", "HOTDASH_DATABASE_URL is not set: RLS coverage, view security, API access and the database provider were not audited"));
         }
+        else if (connection.Target is null)
+        {
+            databaseError = connection.Error;
+            skipped.Add(new SkippedConcern("database", databaseError!));
+        }
         else
         {
-            DatabaseTarget? target = null;
+            var target = connection.Target;
             try
             {
-                target = DatabaseTarget.Parse(settings.DatabaseUrl);
                 targets.Add(target.Display);
-                var session = await AuditSession.OpenAsync(target, settings.ConnectTimeout, settings.StatementTimeout, cancellationToken).ConfigureAwait(false);
+                var session = await connection.Opening!.ConfigureAwait(false);
                 try
                 {
                     var result = await DatabaseAudit.RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false);
@@ -59,9 +145,9 @@ public static class AuditRunner
                     roundTrips = session.RoundTrips;
                 }
             }
-            catch (Exception e) when (e is DatabaseTargetException or DatabaseUnreachableException)
+            catch (DatabaseUnreachableException e)
             {
-                databaseError = target is null ? $"HOTDASH_DATABASE_URL: {e.Message}" : target.Mask(e.Message);
+                databaseError = target.Mask(e.Message);
                 skipped.Add(new SkippedConcern("database", databaseError));
             }
         }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Rules;
@@ -125,6 +127,104 @@ public class RulesFileTests
             {
                 yield return keyword;
             }
+        }
+    }
+
+    /// <summary>
+    /// The audit gates rules files with the analyzers' validator and asks NJsonSchema only about the files it
+    /// rejects: the two must agree on every file. Every value of the canonical file replaced by each JSON kind,
+    /// every property removed, an unknown property added to every object.
+    /// </summary>
+    [Fact]
+    public async Task The_fast_gate_and_njsonschema_agree_on_every_structural_variant_of_the_canonical_file()
+    {
+        var schema = await NJsonSchema.JsonSchema.FromJsonAsync(RulesFile.SchemaText);
+        var original = Repository.Read("rules", "canonical-stack.json");
+        var paths = new List<object[]>();
+        void Collect(System.Text.Json.Nodes.JsonNode? node, object[] path)
+        {
+            paths.Add(path);
+            if (node is System.Text.Json.Nodes.JsonObject obj)
+            {
+                foreach (var (key, child) in obj)
+                {
+                    Collect(child, [.. path, key]);
+                }
+            }
+            else if (node is System.Text.Json.Nodes.JsonArray array)
+            {
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Collect(array[i], [.. path, i]);
+                }
+            }
+        }
+
+        Collect(System.Text.Json.Nodes.JsonNode.Parse(original), []);
+
+        // A fresh copy per variant: change the value at the path (or remove it, or add an unknown property).
+        string Variant(object[] path, Action<System.Text.Json.Nodes.JsonNode, object> change)
+        {
+            var root = System.Text.Json.Nodes.JsonNode.Parse(original)!;
+            var parent = root;
+            foreach (var step in path[..^1])
+            {
+                parent = step is int i ? parent[i]! : parent[(string)step]!;
+            }
+
+            change(parent, path[^1]);
+            return root.ToJsonString();
+        }
+
+        var variants = new List<string>();
+        foreach (var path in paths.Where(p => p.Length > 0))
+        {
+            foreach (var kind in new[] { "42", "\"x\"", "true", "null", "[]", "{}", "-1", "\"\"" })
+            {
+                variants.Add(Variant(path, (parent, step) =>
+                {
+                    var value = System.Text.Json.Nodes.JsonNode.Parse(kind);
+                    if (step is int i)
+                    {
+                        parent[i] = value;
+                    }
+                    else
+                    {
+                        parent[(string)step] = value;
+                    }
+                }));
+            }
+
+            if (path[^1] is string)
+            {
+                variants.Add(Variant(path, (parent, step) => parent.AsObject().Remove((string)step)));
+            }
+
+            variants.Add(Variant(path, (parent, step) =>
+            {
+                if ((step is int i ? parent[i] : parent[(string)step]) is System.Text.Json.Nodes.JsonObject target)
+                {
+                    target["unknownProperty"] = 1;
+                }
+            }));
+        }
+
+        variants.Should().HaveCountGreaterThan(500);
+        foreach (var json in variants.Distinct())
+        {
+            var njsonschema = schema.Validate(json).Count == 0;
+            bool ours;
+            try
+            {
+                RulesFile.Parse(json, "variant.json");
+                ours = true;
+            }
+            catch (RulesFileException)
+            {
+                ours = false;
+            }
+
+            ours.Should().Be(njsonschema, $"NJsonSchema {(njsonschema ? "accepts" : "rejects")}:\n{json}");
         }
     }
 }

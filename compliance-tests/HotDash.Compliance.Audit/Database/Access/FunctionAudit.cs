@@ -93,8 +93,7 @@ public static class FunctionAudit
             return;
         }
 
-        var bypasses = function.OwnerIsSuperuser || function.OwnerBypassesRls ||
-                       snapshot.Relations.Any(r => r.IsTable && r.Owner == function.Owner && r.RlsEnabled && !r.RlsForced);
+        var bypasses = function.OwnerIsSuperuser || function.OwnerBypassesRls || snapshot.OwnsTablesPastRls(function.Owner);
         var rights = function.OwnerIsSuperuser ? "a superuser's rights"
             : function.OwnerBypassesRls ? "the rights of a BYPASSRLS role"
             : bypasses ? $"the rights of {function.Owner}, who owns tables whose RLS does not apply to their owner"

@@ -37,7 +37,7 @@ public static class PrivateRelationAudit
             var subject = $"view {view.QualifiedName}";
             var location = $"{database} ({(view.Kind == 'm' ? "materialized view" : "view")} {view.QualifiedName})";
             var readers = snapshot.ApiRoles.Where(r => snapshot.Reaches(r, view.Schema) && view.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList();
-            var privateRelation = snapshot.Relations.FirstOrDefault(r => $"{r.Schema}.{r.Name}" == target);
+            var privateRelation = Find(snapshot, target);
             var evidence = new List<string>
             {
                 $"reads {string.Join(" -> ", path)}",
@@ -49,7 +49,7 @@ public static class PrivateRelationAudit
             // owner's, unless that view has security_invoker; then the caller's own rights decide, even
             // when an outer view without it wraps the invoker view (PostgreSQL checks as the querying role).
             var directName = path[^2];
-            var direct = snapshot.Relations.FirstOrDefault(r => $"{r.Schema}.{r.Name}" == directName) ?? view;
+            var direct = Find(snapshot, directName) ?? view;
             var ownRights = direct.Kind == 'v' && direct.SecurityInvoker;
             var exposedTo = ownRights
                 ? readers.Where(r => privateRelation is not null && privateRelation.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList()
@@ -74,6 +74,12 @@ public static class PrivateRelationAudit
         }
 
         return findings;
+    }
+
+    private static CatalogRelation? Find(CatalogSnapshot snapshot, string qualified)
+    {
+        var dot = qualified.IndexOf('.', StringComparison.Ordinal);
+        return snapshot.FindRelation(qualified[..dot], qualified[(dot + 1)..]);
     }
 
     /// <summary>The chain of relations from the view to a private relation, or null.</summary>

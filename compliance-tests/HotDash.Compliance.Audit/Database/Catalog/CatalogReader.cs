@@ -18,18 +18,26 @@ namespace HotDash.Compliance.Audit.Database.Catalog;
 public static class CatalogReader
 {
     // pg_db_role_setting holds ALTER DATABASE / ALTER ROLE ... SET values: PostgREST's in-database
-    // configuration (pgrst.db_schemas) lives there, on the database or on the authenticator role.
+    // configuration (pgrst.db_schemas) lives there, on the authenticator role (what PostgREST itself
+    // reads) or on the database. Last, the setting as this session sees it (server configuration), which
+    // is where Supabase's linter reads it.
     private const string ExposedSchemasQuery = """
-        SELECT CASE WHEN s.setrole = 0 THEN 'database ' || current_database() ELSE 'role ' || r.rolname END
-                 || CASE WHEN s.setdatabase = 0 THEN '' ELSE ' in database ' || current_database() END,
-               substr(c.setting, length('pgrst.db_schemas=') + 1)
-          FROM pg_catalog.pg_db_role_setting s
-          LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
-          CROSS JOIN LATERAL unnest(s.setconfig) AS c(setting)
-         WHERE c.setting LIKE 'pgrst.db\_schemas=%'
-           AND (s.setdatabase = 0 OR s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))
-           AND (s.setrole = 0 OR r.rolname = @authenticator)
-         ORDER BY s.setrole DESC, s.setdatabase DESC
+        SELECT * FROM (
+          SELECT CASE WHEN s.setrole = 0 THEN 'database ' || current_database() ELSE 'role ' || r.rolname END
+                   || CASE WHEN s.setdatabase = 0 THEN '' WHEN s.setrole = 0 THEN '' ELSE ' in database ' || current_database() END AS source,
+                 substr(c.setting, length('pgrst.db_schemas=') + 1) AS value,
+                 CASE WHEN s.setrole <> 0 THEN 0 ELSE 1 END * 2 + CASE WHEN s.setdatabase <> 0 THEN 0 ELSE 1 END AS rank
+            FROM pg_catalog.pg_db_role_setting s
+            LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+            CROSS JOIN LATERAL unnest(s.setconfig) AS c(setting)
+           WHERE c.setting LIKE 'pgrst.db\_schemas=%'
+             AND (s.setdatabase = 0 OR s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))
+             AND (s.setrole = 0 OR r.rolname = @authenticator)
+          UNION ALL
+          SELECT 'the server setting', current_setting('pgrst.db_schemas', true), 9
+           WHERE current_setting('pgrst.db_schemas', true) IS NOT NULL
+        ) AS settings
+        ORDER BY rank
         """;
 
     private const string RolesQuery = """

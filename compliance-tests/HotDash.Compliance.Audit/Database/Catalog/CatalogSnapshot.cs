@@ -45,11 +45,21 @@ public sealed record CatalogSnapshot
 
     public Version ServerVersion { get; init; } = new(15, 0);
 
+    // Indexes over the lists, built on first use: the checks look things up per table and per function,
+    // and a database has tens of thousands of them.
+    private Dictionary<(string, string), CatalogRelation>? _relationsByName;
+    private ILookup<(string, string), CatalogPolicy>? _policiesByTable;
+    private HashSet<string>? _ownersOfUnforcedRlsTables;
+
     public CatalogRelation? FindRelation(string schema, string name) =>
-        Relations.FirstOrDefault(r => r.Schema == schema && r.Name == name);
+        (_relationsByName ??= Relations.GroupBy(r => (r.Schema, r.Name)).ToDictionary(g => g.Key, g => g.First())).GetValueOrDefault((schema, name));
 
     public IEnumerable<CatalogPolicy> PoliciesOf(CatalogRelation relation) =>
-        Policies.Where(p => p.Schema == relation.Schema && p.Table == relation.Name);
+        (_policiesByTable ??= Policies.ToLookup(p => (p.Schema, p.Table)))[(relation.Schema, relation.Name)];
+
+    /// <summary>Whether the role owns a table with RLS enabled but not forced (its owner reads past the policies).</summary>
+    public bool OwnsTablesPastRls(string role) =>
+        (_ownersOfUnforcedRlsTables ??= Relations.Where(r => r.IsTable && r.RlsEnabled && !r.RlsForced).Select(r => r.Owner).ToHashSet(StringComparer.Ordinal)).Contains(role);
 
     /// <summary>Can this API role reach objects in the schema at all (the schema is exposed and the role has USAGE)?</summary>
     public bool Reaches(string role, string schema) =>
