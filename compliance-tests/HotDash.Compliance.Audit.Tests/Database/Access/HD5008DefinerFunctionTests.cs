@@ -107,3 +107,53 @@ public sealed class HD5008DefinerFunctionTests(PostgresServer server) : IClassFi
         result.Findings.Single(f => f.RuleId == "HD5005" && f.Subject == "exemption public.gone").Severity.Should().Be(Severity.Warning);
     }
 }
+
+/// <summary>
+/// HD5009 proved: a caller who can create objects in some schema puts it before pg_catalog in their
+/// search_path, and the definer function without a fixed search_path runs the caller's operator with
+/// its owner's rights. With search_path fixed, the same attempt changes nothing.
+/// </summary>
+public sealed class HD5009SearchPathTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    // The attacker's schema and their "+" for integers: it records who runs it, then adds as usual.
+    private const string Attacker = """
+        CREATE SCHEMA scratch;
+        GRANT USAGE, CREATE ON SCHEMA scratch TO authenticated;
+        CREATE TABLE public.ran_as (who text);
+        GRANT INSERT ON public.ran_as TO PUBLIC;
+        """;
+
+    private const string Hijack = """
+        CREATE FUNCTION scratch.add(a integer, b integer) RETURNS integer LANGUAGE sql
+          AS 'INSERT INTO public.ran_as VALUES (current_user); SELECT a OPERATOR(pg_catalog.+) b';
+        CREATE OPERATOR scratch.+ (LEFTARG = integer, RIGHTARG = integer, FUNCTION = scratch.add);
+        SET LOCAL search_path = scratch, pg_catalog, public;
+        """;
+
+    [Fact]
+    public async Task Without_a_fixed_search_path_the_callers_operator_runs_with_the_owners_rights()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, ["whisper-of-hope__20250910053857_schema.sql", "whisper-of-hope__20250910054014_vote_functions.sql"], Attacker);
+        var result = await SupabaseDatabase.AuditAsync(server, database);
+        result.Findings.Should().Contain(f => f.RuleId == "HD5009" && f.Subject == "function public.increment_poll_total_votes(poll_id uuid)");
+
+        var setup = """
+            INSERT INTO auth.users (id, email) VALUES ('aaaaaaaa-0000-0000-0000-00000000000a', 'a@example.com');
+            INSERT INTO public.polls (id, user_id, question, anonymous_id, expires_at)
+              VALUES ('11111111-0000-0000-0000-000000000001', 'aaaaaaaa-0000-0000-0000-00000000000a', 'Q?', 'anon_a', now() + interval '1 day');
+            """;
+        var attack = await ApiProof.RunAsync(server, database, setup, "authenticated", "bbbbbbbb-0000-0000-0000-00000000000b",
+            Hijack + "SELECT public.increment_poll_total_votes('11111111-0000-0000-0000-000000000001');",
+            "SELECT who FROM public.ran_as");
+        attack.Error.Should().BeNull();
+        attack.After.Should().Equal("postgres");
+
+        await server.ExecuteAsync(database, "ALTER FUNCTION public.increment_poll_total_votes(uuid) SET search_path = '';");
+        var fixedPath = await SupabaseDatabase.AuditAsync(server, database);
+        fixedPath.Findings.Should().NotContain(f => f.RuleId == "HD5009" && f.Subject == "function public.increment_poll_total_votes(poll_id uuid)");
+        var again = await ApiProof.RunAsync(server, database, setup, "authenticated", "bbbbbbbb-0000-0000-0000-00000000000b",
+            Hijack + "SELECT public.increment_poll_total_votes('11111111-0000-0000-0000-000000000001');",
+            "SELECT who FROM public.ran_as");
+        again.After.Should().BeEmpty("with search_path = '' the function's + is pg_catalog's");
+    }
+}
