@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HotDash.Compliance.Audit.Database;
+using HotDash.Compliance.Audit.Migrations;
 using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Report;
 using HotDash.Compliance.Audit.Rules;
@@ -68,7 +70,7 @@ public static class AuditRunner
 
     private static PendingConnection Connect(AuditSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.DatabaseUrl is null)
+        if (settings.DatabaseUrl is null || settings.Migrations is not null)
         {
             return new PendingConnection(null, null, null);
         }
@@ -114,7 +116,41 @@ public static class AuditRunner
         string? databaseError = null;
         var roundTrips = 0;
 
-        if (settings.DatabaseUrl is null)
+        if (settings.Migrations is not null)
+        {
+            if (settings.DatabaseUrl is not null)
+            {
+                summary.Add("HOTDASH_DATABASE_URL was not audited: HOTDASH_MIGRATIONS is set, and this run audits the migrations on a disposable database (audit the live database in a run of its own)");
+            }
+
+            try
+            {
+                var migrations = await MigrationsAudit.RunAsync(
+                    settings.Migrations, settings.Seed, settings.DisposableDatabaseUrl, settings.RepoRoot, rules.Document,
+                    settings.ConnectTimeout, settings.StatementTimeout, cancellationToken).ConfigureAwait(false);
+                targets.Add($"migrations {Path.GetRelativePath(settings.RepoRoot, settings.Migrations)} on {migrations.Origin}");
+                findings.AddRange(migrations.Findings);
+                summary.Add(migrations.Applied.Summary);
+                roundTrips = migrations.RoundTrips;
+                if (migrations.Database is { } result)
+                {
+                    rls = result.Rls;
+                    summary.Add(rls.Summary);
+                    summary.Add(result.AccessSummary);
+                }
+                else
+                {
+                    databaseError = $"the migrations did not apply ({migrations.Applied.Failure!.Location}), so the database was not audited";
+                    skipped.Add(new SkippedConcern("database", databaseError));
+                }
+            }
+            catch (Exception e) when (e is DisposableServerException or DatabaseUnreachableException)
+            {
+                databaseError = $"HOTDASH_MIGRATIONS: {e.Message}";
+                skipped.Add(new SkippedConcern("database", databaseError));
+            }
+        }
+        else if (settings.DatabaseUrl is null)
         {
             skipped.Add(new SkippedConcern("database", "HOTDASH_DATABASE_URL is not set: RLS coverage, view security, API access and the database provider were not audited"));
         }

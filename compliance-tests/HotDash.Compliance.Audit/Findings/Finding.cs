@@ -53,6 +53,7 @@ public static class AuditRules
     public const string PrivateRelationExposed = "HD5010";
     public const string BucketListable = "HD5011";
     public const string ExposedSchemaNotAudited = "HD5012";
+    public const string MigrationFailed = "HD5013";
     public const string WrongDatabaseProvider = "HD6001";
     public const string FlyMemoryBelowMinimum = "HD7001";
     public const string FlyMachineDrift = "HD7002";

@@ -89,7 +89,18 @@ public sealed record DatabaseRules
     public IReadOnlyList<string> UserEditableClaims { get; init; } = ["user_metadata", "raw_user_meta_data"];
 
     public IReadOnlyList<FunctionExemption> FunctionExemptions { get; init; } = [];
+
+    public MigrationRules Migrations { get; init; } = new();
 }
+
+/// <summary>The migrations audit's settings in the rules.</summary>
+public sealed record MigrationRules
+{
+    /// <summary>CREATE EXTENSION statements a disposable server may skip, each with its reason.</summary>
+    public IReadOnlyList<ExtensionSkip> SkipExtensions { get; init; } = [];
+}
+
+public sealed record ExtensionSkip(string Name, string Reason);
 
 /// <summary>A SECURITY DEFINER function the API may call on purpose (every overload of schema.name).</summary>
 public sealed record FunctionExemption(string Function, string Reason);

@@ -7,7 +7,8 @@ namespace HotDash.Compliance.Audit.Settings;
 /// <summary>
 /// What to audit, from environment variables (documented in README):
 /// HOTDASH_RULES, HOTDASH_DATABASE_URL, HOTDASH_REPO_ROOT, HOTDASH_FLY_MACHINES, HOTDASH_REPORT_DIR,
-/// HOTDASH_AUDIT_REQUIRE_ALL, HOTDASH_CONNECT_TIMEOUT_SECONDS, HOTDASH_STATEMENT_TIMEOUT_SECONDS.
+/// HOTDASH_AUDIT_REQUIRE_ALL, HOTDASH_CONNECT_TIMEOUT_SECONDS, HOTDASH_STATEMENT_TIMEOUT_SECONDS,
+/// HOTDASH_MIGRATIONS, HOTDASH_SEED, HOTDASH_DISPOSABLE_DATABASE_URL.
 /// </summary>
 public sealed record AuditSettings
 {
@@ -16,6 +17,7 @@ public sealed record AuditSettings
     [
         "HOTDASH_RULES", "HOTDASH_DATABASE_URL", "HOTDASH_REPO_ROOT", "HOTDASH_FLY_MACHINES", "HOTDASH_REPORT_DIR",
         "HOTDASH_AUDIT_REQUIRE_ALL", "HOTDASH_CONNECT_TIMEOUT_SECONDS", "HOTDASH_STATEMENT_TIMEOUT_SECONDS",
+        "HOTDASH_MIGRATIONS", "HOTDASH_SEED", "HOTDASH_DISPOSABLE_DATABASE_URL",
     ];
 
     public string? RulesPath { get; init; }
@@ -25,6 +27,15 @@ public sealed record AuditSettings
     public required string RepoRoot { get; init; }
 
     public IReadOnlyList<string> FlyMachinesFiles { get; init; } = [];
+
+    /// <summary>A folder of migrations (*.sql) to apply to a disposable database and audit there (the pull-request mode).</summary>
+    public string? Migrations { get; init; }
+
+    /// <summary>The seed file applied after the migrations (supabase/seed.sql).</summary>
+    public string? Seed { get; init; }
+
+    /// <summary>A server the user declares disposable: the migrations audit creates its database there instead of starting one.</summary>
+    public string? DisposableDatabaseUrl { get; init; }
 
     public required string ReportDirectory { get; init; }
 
@@ -50,6 +61,9 @@ public sealed record AuditSettings
         {
             RulesPath = rules is null ? null : Path.GetFullPath(rules, repoRoot),
             DatabaseUrl = NonEmpty(get("HOTDASH_DATABASE_URL")),
+            Migrations = NonEmpty(get("HOTDASH_MIGRATIONS")) is { } migrations ? Path.GetFullPath(migrations, repoRoot) : null,
+            Seed = NonEmpty(get("HOTDASH_SEED")) is { } seed ? Path.GetFullPath(seed, repoRoot) : null,
+            DisposableDatabaseUrl = NonEmpty(get("HOTDASH_DISPOSABLE_DATABASE_URL")),
             RepoRoot = repoRoot,
             FlyMachinesFiles = (NonEmpty(get("HOTDASH_FLY_MACHINES")) ?? string.Empty)
                 .Split([Path.PathSeparator, ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

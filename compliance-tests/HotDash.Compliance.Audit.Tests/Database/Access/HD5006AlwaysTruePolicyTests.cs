@@ -39,7 +39,7 @@ public sealed class HD5006AlwaysTruePolicyTests(PostgresServer server) : IClassF
     [Fact]
     public async Task A_policy_tied_to_the_caller_is_not_a_finding_and_user_b_changes_nothing()
     {
-        var database = await SupabaseDatabase.CreateAsync(server, ["whisper-of-hope__20250910053857_schema.sql"]);
+        var database = await SupabaseDatabase.CreateAsync(server, ["projects/whisper-of-hope/migrations/20250910053857_6ca21378-fbad-43f7-a199-28c9c382a1fc.sql"]);
         var result = await SupabaseDatabase.AuditAsync(server, database);
 
         result.Findings.Where(f => f.Subject == "table public.friends" && f.Concern == "policies")
@@ -59,7 +59,7 @@ public sealed class HD5006AlwaysTruePolicyTests(PostgresServer server) : IClassF
     [Fact]
     public async Task Select_true_for_anon_is_an_error_unless_the_rules_declare_the_table_public()
     {
-        var database = await SupabaseDatabase.CreateAsync(server, ["whisper-of-hope__20250910053857_schema.sql"]);
+        var database = await SupabaseDatabase.CreateAsync(server, ["projects/whisper-of-hope/migrations/20250910053857_6ca21378-fbad-43f7-a199-28c9c382a1fc.sql"]);
         var result = await SupabaseDatabase.AuditAsync(server, database);
         var finding = result.Findings.Single(f => f.RuleId == "HD5006" && f.Subject == "table public.reports");
         finding.Severity.Should().Be(Severity.Error);

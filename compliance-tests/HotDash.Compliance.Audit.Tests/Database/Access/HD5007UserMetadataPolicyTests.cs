@@ -32,9 +32,9 @@ public sealed class HD5007UserMetadataPolicyTests(PostgresServer server) : IClas
         // Mallory is an ordinary member; she set {"role": "admin"} in her own user_metadata (supabase.auth.updateUser).
         var setup = $"INSERT INTO public.users VALUES ('{Victim}', '{Team}', 'member', 'victim'), ('{Mallory}', '{Team}', 'member', 'mallory');";
         var claims = System.Text.Json.JsonSerializer.Serialize(new { sub = Mallory, role = "authenticated", user_metadata = new { role = "admin", team_id = Team } });
-        var attack = await ApiProof.RunAsync(server, database, setup + $"SELECT set_config('request.jwt.claims', '{claims}', true);", "authenticated", Mallory,
+        var attack = await ApiProof.RunAsync(server, database, setup, "authenticated", Mallory,
             "UPDATE public.users SET role = 'member', name = 'renamed by mallory'", $"SELECT name FROM public.users WHERE id = '{Victim}'",
-            keepClaims: true);
+            claims);
 
         // Without a WHERE clause the UPDATE needs no SELECT policy: every member of the team is rewritten.
         attack.Affected.Should().Be(2);

@@ -10,8 +10,8 @@ namespace HotDash.Compliance.Audit.Tests.Database.Access;
 /// </summary>
 public sealed class HD5008DefinerFunctionTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    private const string Schema = "whisper-of-hope__20250910053857_schema.sql";
-    private const string Votes = "whisper-of-hope__20250910054014_vote_functions.sql";
+    private const string Schema = "projects/whisper-of-hope/migrations/20250910053857_6ca21378-fbad-43f7-a199-28c9c382a1fc.sql";
+    private const string Votes = "projects/whisper-of-hope/migrations/20250910054014_fbba9d78-5b3e-4b09-b54b-23a76776e765.sql";
 
     // A poll by user A with one option, inserted by the proof itself and rolled back with it.
     private const string PollOfUserA = """
@@ -133,7 +133,7 @@ public sealed class HD5009SearchPathTests(PostgresServer server) : IClassFixture
     [Fact]
     public async Task Without_a_fixed_search_path_the_callers_operator_runs_with_the_owners_rights()
     {
-        var database = await SupabaseDatabase.CreateAsync(server, ["whisper-of-hope__20250910053857_schema.sql", "whisper-of-hope__20250910054014_vote_functions.sql"], Attacker);
+        var database = await SupabaseDatabase.CreateAsync(server, ["projects/whisper-of-hope/migrations/20250910053857_6ca21378-fbad-43f7-a199-28c9c382a1fc.sql", "projects/whisper-of-hope/migrations/20250910054014_fbba9d78-5b3e-4b09-b54b-23a76776e765.sql"], Attacker);
         var result = await SupabaseDatabase.AuditAsync(server, database);
         result.Findings.Should().Contain(f => f.RuleId == "HD5009" && f.Subject == "function public.increment_poll_total_votes(poll_id uuid)");
 

@@ -22,7 +22,6 @@ public static class PolicyAudit
     public static IReadOnlyList<Finding> Judge(CatalogSnapshot snapshot, RulesDocument rules, string database)
     {
         var findings = new List<Finding>();
-        var publicRead = rules.Database.Rls.PublicRead.ToDictionary(e => e.Table, StringComparer.Ordinal);
         var tables = snapshot.Relations
             .Where(r => r.IsTable && r.RlsEnabled && r.Extension is null && snapshot.Exposed.Schemas.Contains(r.Schema))
             .ToList();
@@ -32,9 +31,10 @@ public static class PolicyAudit
             var location = $"{database} (table {table.QualifiedName})";
             var policies = snapshot.PoliciesOf(table).ToList();
             var before = findings.Count;
+            var accesses = Accesses(table, snapshot, rules).ToList();
             foreach (var policy in policies.Where(p => p.Permissive))
             {
-                var finding = AlwaysTrue(table, policy, policies, snapshot, publicRead, subject, location);
+                var finding = AlwaysTrue(table, policy, accesses, snapshot, rules, subject, location);
                 if (finding is not null)
                 {
                     findings.Add(finding);
@@ -68,72 +68,73 @@ public static class PolicyAudit
         return findings;
     }
 
-    private static Finding? AlwaysTrue(
-        CatalogRelation table, CatalogPolicy policy, IReadOnlyList<CatalogPolicy> policies, CatalogSnapshot snapshot,
-        Dictionary<string, RlsExemption> publicRead, string subject, string location)
+    /// <summary>How one always-true policy reaches one API role for one command.</summary>
+    public enum Reach
     {
-        var granted = new List<string>();
-        var latent = new List<string>();
-        var narrowed = new List<string>();
-        var evidence = new List<string> { policy.Describe() };
-        string? readReason = null;
-        foreach (var role in policy.ApiRoles.Where(r => snapshot.Reaches(r, table.Schema)))
+        /// <summary>The role's grants allow the command: the role can do it today.</summary>
+        Granted,
+
+        /// <summary>No grant allows it yet: one GRANT away.</summary>
+        Latent,
+
+        /// <summary>A restrictive policy that is not always true narrows it.</summary>
+        Narrowed,
+    }
+
+    /// <summary>An always-true permissive policy, the API role it admits every row to, and for which command.</summary>
+    public sealed record PolicyAccess(CatalogPolicy Policy, string Role, char Command, Reach Reach, string? NarrowedBy);
+
+    /// <summary>
+    /// Every (policy, API role, command) on the table where a permissive policy admits every row to a role that
+    /// reaches the table; a SELECT counts only for anon, and only where the rules do not declare the table public.
+    /// Shared by the verdict (HD5006) and by the proofs on a disposable database.
+    /// </summary>
+    public static IEnumerable<PolicyAccess> Accesses(CatalogRelation table, CatalogSnapshot snapshot, RulesDocument rules)
+    {
+        var policies = snapshot.PoliciesOf(table).ToList();
+        var declaredPublic = PublicReadReason(table, rules) is not null;
+        foreach (var policy in policies.Where(p => p.Permissive))
         {
-            var privileges = table.PrivilegesOf(role);
-            foreach (var (command, privilege, verb) in Operations)
+            foreach (var role in policy.ApiRoles.Where(r => snapshot.Reaches(r, table.Schema)))
             {
-                if (!policy.Covers(command) || !AdmitsEveryRow(policy, command, role))
+                foreach (var (command, privilege, _) in Operations)
                 {
-                    continue;
-                }
-
-                if (command == 'r')
-                {
-                    // Reading everything is often the point (a public catalogue); it is a finding only for
-                    // anon, only where the rules do not say the table is public.
-                    if (role != "anon")
+                    if (!policy.Covers(command) || !AdmitsEveryRow(policy, command, role) || (command == 'r' && (role != "anon" || declaredPublic)))
                     {
                         continue;
                     }
 
-                    var declared = RlsAudit.Names(table).Select(n => publicRead.GetValueOrDefault(n)).FirstOrDefault(e => e is not null);
-                    if (declared is not null)
-                    {
-                        readReason = declared.Reason;
-                        continue;
-                    }
-                }
-
-                var restriction = policies.FirstOrDefault(p => !p.Permissive && p.Covers(command) && p.ApiRoles.Contains(role) && !AdmitsEveryRow(p, command, role));
-                var what = $"{role} {verb}";
-                if (restriction is not null)
-                {
-                    narrowed.Add($"{what} (narrowed by restrictive policy \"{restriction.Name}\")");
-                }
-                else if (privileges.HasFlag(privilege))
-                {
-                    granted.Add(what);
-                }
-                else
-                {
-                    latent.Add(what);
+                    var restriction = policies.FirstOrDefault(p => !p.Permissive && p.Covers(command) && p.ApiRoles.Contains(role) && !AdmitsEveryRow(p, command, role));
+                    var reach = restriction is not null ? Reach.Narrowed : table.PrivilegesOf(role).HasFlag(privilege) ? Reach.Granted : Reach.Latent;
+                    yield return new PolicyAccess(policy, role, command, reach, restriction?.Name);
                 }
             }
-
-            evidence.Add($"{role}: grants {RlsAudit.Describe(privileges)}");
         }
+    }
 
-        if (readReason is not null)
-        {
-            evidence.Add($"public read declared in the rules: {readReason}");
-        }
+    public static string Verb(char command) => Operations.First(o => o.Command == command).Verb;
 
+    private static string? PublicReadReason(CatalogRelation table, RulesDocument rules) =>
+        rules.Database.Rls.PublicRead.FirstOrDefault(e => RlsAudit.Names(table).Contains(e.Table))?.Reason;
+
+    private static Finding? AlwaysTrue(CatalogRelation table, CatalogPolicy policy, IReadOnlyList<PolicyAccess> accesses, CatalogSnapshot snapshot, RulesDocument rules, string subject, string location)
+    {
+        var mine = accesses.Where(a => a.Policy == policy).ToList();
+        var granted = mine.Where(a => a.Reach == Reach.Granted).Select(a => $"{a.Role} {Verb(a.Command)}").ToList();
+        var latent = mine.Where(a => a.Reach == Reach.Latent).Select(a => $"{a.Role} {Verb(a.Command)}").ToList();
         if (granted.Count == 0 && latent.Count == 0)
         {
             return null;
         }
 
-        evidence.AddRange(narrowed.Select(n => "not a finding: " + n));
+        var evidence = new List<string> { policy.Describe() };
+        evidence.AddRange(policy.ApiRoles.Where(r => snapshot.Reaches(r, table.Schema)).Select(r => $"{r}: grants {RlsAudit.Describe(table.PrivilegesOf(r))}"));
+        if (PublicReadReason(table, rules) is { } reason)
+        {
+            evidence.Add($"public read declared in the rules: {reason}");
+        }
+
+        evidence.AddRange(mine.Where(a => a.Reach == Reach.Narrowed).Select(a => $"not a finding: {a.Role} {Verb(a.Command)} (narrowed by restrictive policy \"{a.NarrowedBy}\")"));
         var severity = granted.Count > 0 ? Severity.Error : Severity.Warning;
         var effect = granted.Count > 0
             ? $"lets {string.Join("; ", granted)}"

@@ -1,0 +1,123 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HotDash.Compliance.Audit.Database.Catalog;
+using Npgsql;
+
+namespace HotDash.Compliance.Audit.Migrations;
+
+/// <summary>
+/// Values for the proofs' own rows and calls, from the catalog: a literal of the right type for every
+/// column that must be given (NOT NULL, no default, not generated), and for every argument of a function.
+/// Every uuid is user A's id, so a row the proof inserts is user A's by any owner column.
+/// </summary>
+internal static class RowValues
+{
+    private const string ColumnsQuery = """
+        SELECT a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), t.typname::text, t.typcategory::text,
+               a.attnotnull AND NOT a.atthasdef AND a.attidentity = '' AND a.attgenerated = '' AS required,
+               a.attgenerated = '' AND a.attidentity <> 'a' AS writable,
+               (SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = a.atttypid ORDER BY e.enumsortorder LIMIT 1),
+               pg_catalog.has_column_privilege(coalesce(@role, current_user::text), a.attrelid, a.attnum, 'UPDATE'),
+               EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+                        WHERE k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) AND k.contype IN ('f', 'p', 'u', 'c', 'x'))
+          FROM pg_catalog.pg_attribute a
+          JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+         WHERE a.attrelid = (SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema AND c.relname = @name)
+           AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY a.attnum
+        """;
+
+    private const string ArgumentsQuery = """
+        SELECT pg_catalog.format_type(a.type, NULL), t.typname::text, t.typcategory::text,
+               (SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = a.type ORDER BY e.enumsortorder LIMIT 1)
+          FROM pg_catalog.pg_proc p
+          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+          CROSS JOIN LATERAL unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(type, position)
+          JOIN pg_catalog.pg_type t ON t.oid = a.type
+         WHERE n.nspname = @schema AND p.proname = @name AND pg_catalog.pg_get_function_identity_arguments(p.oid) = @arguments
+         ORDER BY a.position
+        """;
+
+    /// <summary>INSERT INTO the table, with a value for every column that must be given.</summary>
+    public static async Task<string> InsertAsync(NpgsqlConnection connection, CatalogRelation table, CancellationToken cancellationToken)
+    {
+        var columns = await ColumnsAsync(connection, table, null, cancellationToken).ConfigureAwait(false);
+        var required = columns.Where(c => c.Required || (c.Writable && c.TypeName == "uuid")).ToList();
+        return required.Count == 0
+            ? $"INSERT INTO {table.QualifiedName} DEFAULT VALUES"
+            : $"INSERT INTO {table.QualifiedName} ({string.Join(", ", required.Select(c => Sql.Identifier(c.Name)))}) VALUES ({string.Join(", ", required.Select(c => Literal(c.Type, c.TypeName, c.Category, c.FirstEnumLabel)))})";
+    }
+
+    /// <summary>
+    /// "column = literal" for a column the role may UPDATE (column grants count), or null when there is none.
+    /// A literal, not "column = column": reading a column makes PostgreSQL apply the SELECT policies too.
+    /// </summary>
+    public static async Task<string?> AssignmentAsync(NpgsqlConnection connection, CatalogRelation table, string role, CancellationToken cancellationToken) =>
+        // A column no key or check constraint involves: the new value then cannot fail for reasons of its own.
+        (await ColumnsAsync(connection, table, role, cancellationToken).ConfigureAwait(false))
+            .Where(c => c.Writable && c.Updatable).OrderBy(c => c.Constrained).FirstOrDefault() is { } column
+            ? $"{Sql.Identifier(column.Name)} = {Literal(column.Type, column.TypeName, column.Category, column.FirstEnumLabel)}"
+            : null;
+
+    /// <summary>A literal for each argument of the function, comma-separated.</summary>
+    public static async Task<string> ArgumentsAsync(NpgsqlConnection connection, CatalogFunction function, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ArgumentsQuery, connection);
+        command.Parameters.AddWithValue("schema", function.Schema);
+        command.Parameters.AddWithValue("name", function.Name);
+        command.Parameters.AddWithValue("arguments", function.Arguments);
+        var literals = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            literals.Add(Literal(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return string.Join(", ", literals);
+    }
+
+    private sealed record Column(string Name, string Type, string TypeName, char Category, bool Required, bool Writable, string? FirstEnumLabel, bool Updatable, bool Constrained);
+
+    private static async Task<List<Column>> ColumnsAsync(NpgsqlConnection connection, CatalogRelation table, string? role, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ColumnsQuery, connection);
+        command.Parameters.AddWithValue("role", NpgsqlTypes.NpgsqlDbType.Text, (object?)role ?? System.DBNull.Value);
+        command.Parameters.AddWithValue("schema", table.Schema);
+        command.Parameters.AddWithValue("name", table.Name);
+        var columns = new List<Column>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            columns.Add(new Column(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)[0], reader.GetBoolean(4), reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7), reader.GetBoolean(8)));
+        }
+
+        return columns;
+    }
+
+    /// <summary>A literal of the type, by PostgreSQL's type category (pg_type.typcategory).</summary>
+    private static string Literal(string type, string typeName, char category, string? firstEnumLabel)
+    {
+        var value = typeName switch
+        {
+            "uuid" => Sql.Literal(ExposureProver.UserA),
+            "json" or "jsonb" => "'{}'",
+            "bytea" => "'\\x00'",
+            "tsvector" => "''",
+            _ => category switch
+            {
+                'S' => "'hotdash-proof'",
+                'N' => "1",
+                'B' => "true",
+                'D' => "now()",
+                'T' => "'1 day'",
+                'E' => Sql.Literal(firstEnumLabel ?? string.Empty),
+                'A' => "'{}'",
+                'I' => "'127.0.0.1'",
+                _ => "NULL",
+            },
+        };
+        return $"{value}::{type}";
+    }
+}
