@@ -1,6 +1,7 @@
 using System.Linq;
 using HotDash.Compliance.Audit.Database;
 using HotDash.Compliance.Audit.Database.Access;
+using HotDash.Compliance.Audit.Migrations;
 using Xunit.Abstractions;
 
 namespace HotDash.Compliance.Suite;
@@ -31,6 +32,8 @@ public sealed class DatabaseComplianceTests(ITestOutputHelper output)
     public static TheoryData<string> Buckets() => Subjects(StorageBucketAudit.Concern, "bucket ", "(no storage buckets)");
 
     public static TheoryData<string> ExposedSchemas() => Subjects(ExposedSchemaAudit.Concern, "schema ", "(no exposed schema)");
+
+    public static TheoryData<string> Migrations() => Subjects(MigrationApplier.Concern, "migration ", "(HOTDASH_MIGRATIONS is not set)");
 
     public static TheoryData<string> Access() =>
         SuiteAudit.Subjects(o => o.Report.Summary.Where(s => s.StartsWith("API access", System.StringComparison.Ordinal)), NotAudited);
@@ -91,6 +94,15 @@ public sealed class DatabaseComplianceTests(ITestOutputHelper output)
     [SkippableTheory]
     [MemberData(nameof(ExposedSchemas))]
     public void Exposed_schema_is_audited(string schema) => AssertSubject(ExposedSchemaAudit.Concern, "schema " + schema);
+
+    [SkippableTheory]
+    [MemberData(nameof(Migrations))]
+    public void Migration_applies(string migration)
+    {
+        // The pull-request mode only: the Monday/Thursday audit of a live database has no migrations to apply.
+        Skip.If(SuiteAudit.Settings.Migrations is null, "HOTDASH_MIGRATIONS is not set: no migrations were applied to a disposable database");
+        AssertSubject(MigrationApplier.Concern, "migration " + migration);
+    }
 
     [SkippableTheory]
     [MemberData(nameof(Access))]

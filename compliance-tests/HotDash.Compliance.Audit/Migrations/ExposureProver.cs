@@ -111,14 +111,18 @@ public static class ExposureProver
         var row = await RowValues.InsertAsync(connection, table, cancellationToken).ConfigureAwait(false);
         var assignment = await RowValues.AssignmentAsync(connection, table, access.Role, cancellationToken).ConfigureAwait(false) ?? "id = id";
         var user = access.Role == "anon" ? null : UserB;
+
+        // For an INSERT, the parents are the proof's setup and the row itself is the attempt.
+        var cut = row.LastIndexOf("; INSERT INTO", StringComparison.Ordinal);
+        var own = cut < 0 ? row : row[(cut + 2)..];
         var attempt = access.Command switch
         {
             'w' => $"UPDATE {table.QualifiedName} SET {assignment}",
             'd' => $"DELETE FROM {table.QualifiedName}",
-            'a' => row,
+            'a' => own,
             _ => $"SELECT count(*) FROM {table.QualifiedName}",
         };
-        var setup = access.Command == 'a' ? users : users + row;
+        var setup = access.Command == 'a' ? users + (cut < 0 ? string.Empty : row[..cut]) : users + row;
         var result = await ProofRunner.RunAsync(connection, setup, access.Role, user, attempt, relaxForeignKeys: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         var statements = Statements(setup, access.Role, attempt);
         var who = user is null ? access.Role : $"{access.Role} user B ({UserB})";
@@ -137,7 +141,8 @@ public static class ExposureProver
         {
             'a' => new Proof(true, statements, $"{who} inserted a row whose uuid columns name user A ({UserA}), through policy \"{access.Policy.Name}\""),
             'r' => new Proof(true, statements, $"{who} read {result.Rows.FirstOrDefault() ?? "0"} row(s), the proof's own among them, through policy \"{access.Policy.Name}\""),
-            _ when result.Affected > 0 => new Proof(true, statements, $"{who} {(access.Command == 'w' ? "updated" : "deleted")} {result.Affected} row(s) owned by user A ({UserA}) through policy \"{access.Policy.Name}\""),
+            _ when result.Affected > 0 => new Proof(true, statements,
+                $"{who} {(access.Command == 'w' ? "updated" : "deleted")} {result.Affected} row(s) {(own.Contains(UserA, StringComparison.Ordinal) ? $"owned by user A ({UserA})" : "the proof inserted as the owner")} through policy \"{access.Policy.Name}\""),
             _ => new Proof(false, statements, $"{who}'s {(access.Command == 'w' ? "UPDATE" : "DELETE")} reached no row"),
         };
     }

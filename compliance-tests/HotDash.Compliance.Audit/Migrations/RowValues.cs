@@ -21,7 +21,8 @@ internal static class RowValues
                (SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = a.atttypid ORDER BY e.enumsortorder LIMIT 1),
                pg_catalog.has_column_privilege(coalesce(@role, current_user::text), a.attrelid, a.attnum, 'UPDATE'),
                EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                        WHERE k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) AND k.contype IN ('f', 'p', 'u', 'c', 'x'))
+                        WHERE k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey) AND k.contype IN ('f', 'p', 'u', 'c', 'x')),
+               a.attidentity = 'a', a.attgenerated <> ''
           FROM pg_catalog.pg_attribute a
           JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
          WHERE a.attrelid = (SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema AND c.relname = @name)
@@ -40,14 +41,80 @@ internal static class RowValues
          ORDER BY a.position
         """;
 
-    /// <summary>INSERT INTO the table, with a value for every column that must be given.</summary>
-    public static async Task<string> InsertAsync(NpgsqlConnection connection, CatalogRelation table, CancellationToken cancellationToken)
+    private const string ForeignKeysQuery = """
+        SELECT a.attname::text, pn.nspname::text, pc.relname::text, pa.attname::text
+          FROM pg_catalog.pg_constraint k
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+          JOIN pg_catalog.pg_class pc ON pc.oid = k.confrelid
+          JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+          JOIN pg_catalog.pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = k.confkey[1]
+         WHERE k.contype = 'f' AND cardinality(k.conkey) = 1
+           AND k.conrelid = (SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema AND c.relname = @name)
+        """;
+
+    /// <summary>
+    /// INSERT INTO the table, with a value for every column that must be given, preceded by the rows its
+    /// single-column foreign keys point to (the same values, recursively, a few levels deep): PostgreSQL checks
+    /// the keys again when a row the transaction inserted is updated, so the parents must really be there.
+    /// </summary>
+    public static Task<string> InsertAsync(NpgsqlConnection connection, CatalogRelation table, CancellationToken cancellationToken) =>
+        InsertAsync(connection, table.Schema, table.Name, new Dictionary<string, string>(), [$"{table.Schema}.{table.Name}"], cancellationToken);
+
+    private static async Task<string> InsertAsync(
+        NpgsqlConnection connection, string schema, string name, Dictionary<string, string> forced, HashSet<string> visited, CancellationToken cancellationToken)
     {
-        var columns = await ColumnsAsync(connection, table, null, cancellationToken).ConfigureAwait(false);
-        var required = columns.Where(c => c.Required || (c.Writable && c.TypeName == "uuid")).ToList();
-        return required.Count == 0
-            ? $"INSERT INTO {table.QualifiedName} DEFAULT VALUES"
-            : $"INSERT INTO {table.QualifiedName} ({string.Join(", ", required.Select(c => Sql.Identifier(c.Name)))}) VALUES ({string.Join(", ", required.Select(c => Literal(c.Type, c.TypeName, c.Category, c.FirstEnumLabel)))})";
+        var columns = await ColumnsAsync(connection, schema, name, null, cancellationToken).ConfigureAwait(false);
+        var values = new List<(Column Column, string Literal)>();
+        foreach (var column in columns.Where(c => !c.Generated))
+        {
+            if (forced.TryGetValue(column.Name, out var literal))
+            {
+                values.Add((column, literal));
+            }
+            else if (column.Required || (column.Writable && column.TypeName == "uuid"))
+            {
+                values.Add((column, Literal(column.Type, column.TypeName, column.Category, column.FirstEnumLabel)));
+            }
+        }
+
+        var parents = new List<string>();
+        if (visited.Count < 4)
+        {
+            foreach (var (column, parentSchema, parentName, parentColumn) in await ForeignKeysAsync(connection, schema, name, cancellationToken).ConfigureAwait(false))
+            {
+                var value = values.FirstOrDefault(v => v.Column.Name == column);
+                if (value.Column is null || !visited.Add($"{parentSchema}.{parentName}"))
+                {
+                    continue;
+                }
+
+                parents.Add(await InsertAsync(connection, parentSchema, parentName, new Dictionary<string, string> { [parentColumn] = value.Literal }, visited, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var qualified = $"{Sql.Identifier(schema)}.{Sql.Identifier(name)}";
+        var insert = values.Count == 0
+            ? $"INSERT INTO {qualified} DEFAULT VALUES"
+            : $"INSERT INTO {qualified} ({string.Join(", ", values.Select(v => Sql.Identifier(v.Column.Name)))})" +
+              (values.Any(v => v.Column.IdentityAlways) ? " OVERRIDING SYSTEM VALUE" : string.Empty) +
+              $" VALUES ({string.Join(", ", values.Select(v => v.Literal))}) ON CONFLICT DO NOTHING";
+        return string.Concat(parents.Select(p => p + "; ")) + insert;
+    }
+
+    private static async Task<List<(string Column, string ParentSchema, string ParentName, string ParentColumn)>> ForeignKeysAsync(
+        NpgsqlConnection connection, string schema, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ForeignKeysQuery, connection);
+        command.Parameters.AddWithValue("schema", schema);
+        command.Parameters.AddWithValue("name", name);
+        var keys = new List<(string, string, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return keys;
     }
 
     /// <summary>
@@ -56,7 +123,7 @@ internal static class RowValues
     /// </summary>
     public static async Task<string?> AssignmentAsync(NpgsqlConnection connection, CatalogRelation table, string role, CancellationToken cancellationToken) =>
         // A column no key or check constraint involves: the new value then cannot fail for reasons of its own.
-        (await ColumnsAsync(connection, table, role, cancellationToken).ConfigureAwait(false))
+        (await ColumnsAsync(connection, table.Schema, table.Name, role, cancellationToken).ConfigureAwait(false))
             .Where(c => c.Writable && c.Updatable).OrderBy(c => c.Constrained).FirstOrDefault() is { } column
             ? $"{Sql.Identifier(column.Name)} = {Literal(column.Type, column.TypeName, column.Category, column.FirstEnumLabel)}"
             : null;
@@ -78,19 +145,22 @@ internal static class RowValues
         return string.Join(", ", literals);
     }
 
-    private sealed record Column(string Name, string Type, string TypeName, char Category, bool Required, bool Writable, string? FirstEnumLabel, bool Updatable, bool Constrained);
+    private sealed record Column(
+        string Name, string Type, string TypeName, char Category, bool Required, bool Writable, string? FirstEnumLabel, bool Updatable, bool Constrained,
+        bool IdentityAlways, bool Generated);
 
-    private static async Task<List<Column>> ColumnsAsync(NpgsqlConnection connection, CatalogRelation table, string? role, CancellationToken cancellationToken)
+    private static async Task<List<Column>> ColumnsAsync(NpgsqlConnection connection, string schema, string name, string? role, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(ColumnsQuery, connection);
         command.Parameters.AddWithValue("role", NpgsqlTypes.NpgsqlDbType.Text, (object?)role ?? System.DBNull.Value);
-        command.Parameters.AddWithValue("schema", table.Schema);
-        command.Parameters.AddWithValue("name", table.Name);
+        command.Parameters.AddWithValue("schema", schema);
+        command.Parameters.AddWithValue("name", name);
         var columns = new List<Column>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            columns.Add(new Column(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)[0], reader.GetBoolean(4), reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7), reader.GetBoolean(8)));
+            columns.Add(new Column(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)[0], reader.GetBoolean(4), reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7), reader.GetBoolean(8),
+                reader.GetBoolean(9), reader.GetBoolean(10)));
         }
 
         return columns;
