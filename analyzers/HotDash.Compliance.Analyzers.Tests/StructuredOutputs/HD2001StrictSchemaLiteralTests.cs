@@ -52,7 +52,7 @@ public class HD2001StrictSchemaLiteralTests
     public Task The_sdks_own_example_passes() => Verify.VerifyAsync(Usings + MathReasoning);
 
     [Fact]
-    public Task The_seed_incident_is_reported_at_the_property_with_the_apis_wording() =>
+    public Task The_sev1_start_up_crash_schema_is_reported_at_the_property_with_the_apis_wording() =>
         Verify.VerifyAsync(Usings + """"
             class Agent
             {

@@ -23,7 +23,7 @@ public class HD2002OptionalPropertyNotNullableTests
         """;
 
     [Fact]
-    public Task The_seed_incident_a_decision_whose_optional_reason_is_not_nullable() =>
+    public Task The_sev1_start_up_crash_a_decision_whose_optional_reason_is_not_nullable() =>
         Verify.VerifyAsync(Header + """
             public sealed record Decision(string Action, string Reason = "");
 

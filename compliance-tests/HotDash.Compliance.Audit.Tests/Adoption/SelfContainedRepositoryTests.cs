@@ -11,6 +11,10 @@ namespace HotDash.Compliance.Audit.Tests.Adoption;
 /// </summary>
 public class SelfContainedRepositoryTests
 {
+    // Built from parts, so that this file does not contain what it looks for.
+    private static readonly string Beside = string.Join("/", "..", "shared");
+    private static readonly string BesideAsArguments = string.Join(", ", "\"..\"", "\"shared\"");
+
     private static readonly string[] TextExtensions = [".cs", ".csproj", ".props", ".targets", ".md", ".json", ".sh", ".yml", ".toml", ".sql", ".sln"];
 
     [Fact]
@@ -20,9 +24,8 @@ public class SelfContainedRepositoryTests
             .Where(f => TextExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
             .Select(f => Path.GetRelativePath(Repository.Root, f))
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or ".git" or "artifacts"))
-            .Where(f => f != Path.Combine("compliance-tests", "HotDash.Compliance.Audit.Tests", "Adoption", "SelfContainedRepositoryTests.cs"))
             .Where(f => File.ReadAllText(Repository.PathOf(f)) is var text &&
-                        (text.Contains("../shared", StringComparison.Ordinal) || text.Contains("\"..\", \"shared\"", StringComparison.Ordinal)))
+                        (text.Contains(Beside, StringComparison.Ordinal) || text.Contains(BesideAsArguments, StringComparison.Ordinal)))
             .ToList();
 
         offenders.Should().BeEmpty("a clone of the repository has nothing beside it");

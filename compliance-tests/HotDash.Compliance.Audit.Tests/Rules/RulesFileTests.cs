@@ -33,7 +33,7 @@ public class RulesFileTests
     }
 
     [Fact]
-    public void The_defaults_declare_the_seed_incidents()
+    public void The_defaults_declare_a_check_for_each_incident()
     {
         var rules = RulesFile.BuiltIn().Document;
         rules.Configuration.DeprecatedKeys.Should().ContainSingle(k => k.Key == "SHOPIFY_ADMIN_TOKEN")

@@ -45,7 +45,7 @@ public class StructuredOutputTypeAuditTests
         StructuredOutputTypeAudit.AuditType(typeof(T), $"type {typeof(T).FullName}", "test", new HotDash.Compliance.Audit.Rules.StructuredOutputLimits());
 
     [Fact]
-    public void The_seed_incident_is_found_in_the_compiled_type_with_its_json_path()
+    public void The_sev1_start_up_crash_is_found_in_the_compiled_type_with_its_json_path()
     {
         var finding = Audit<Decision>().Should().ContainSingle().Which;
         finding.RuleId.Should().Be("HD2002");
