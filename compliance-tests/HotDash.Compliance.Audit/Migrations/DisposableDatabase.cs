@@ -101,6 +101,13 @@ public sealed class DisposableDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_server is not null)
+        {
+            // The whole throwaway server goes, with its folder.
+            await _server.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await using var connection = new NpgsqlConnection(_admin.ConnectionString);
@@ -110,12 +117,7 @@ public sealed class DisposableDatabase : IAsyncDisposable
         }
         catch (NpgsqlException)
         {
-            // The server is going away with it, or is unreachable: nothing more to do.
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
+            // The declared server is unreachable now: nothing more can be done from here.
         }
     }
 }
