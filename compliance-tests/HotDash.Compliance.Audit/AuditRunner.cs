@@ -197,6 +197,15 @@ public static class AuditRunner
             summary.Add(fly.Summary);
             targets.Add($"fly.toml files under {settings.RepoRoot}");
             targets.AddRange(snapshots.Select(s => $"machines snapshot {(s.App is null ? string.Empty : s.App + "=")}{s.Path}"));
+            var warm = new Fly.FlyWarmCapacityAudit().Run(rules.Document, settings.RepoRoot, Fly.FlyMemoryAudit.LoadSnapshots(rules.Document, snapshots, []));
+            if (warm.Count > 0)
+            {
+                findings.AddRange(warm);
+                var groups = warm.Select(f => f.Subject).Distinct().ToList();
+                var cold = warm.Where(f => f.Fails).Select(f => f.Subject).Distinct().Count();
+                summary.Add($"Fly warm capacity: {groups.Count - cold}/{groups.Count} process groups keep their warm machines (fly.toml{(snapshots.Count > 0 ? " and live machines" : string.Empty)})");
+            }
+
             if (snapshots.Count == 0)
             {
                 skipped.Add(new SkippedConcern("fly-machines", "HOTDASH_FLY_MACHINES is not set: live machines were not compared with fly.toml and the rules"));

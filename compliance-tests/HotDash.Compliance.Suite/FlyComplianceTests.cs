@@ -18,6 +18,17 @@ public sealed class FlyComplianceTests(ITestOutputHelper output)
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyMemoryAudit.Concern && (f.Subject == appAndGroup || f.Subject == "app " + appAndGroup.Split('/')[0])).ToList(), output);
     }
 
+    public static TheoryData<string> WarmGroups() =>
+        SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == FlyWarmCapacityAudit.Concern).Select(f => f.Subject).Distinct(), "(no warm capacity in the rules)");
+
+    [SkippableTheory]
+    [MemberData(nameof(WarmGroups))]
+    public void Process_group_stays_warm(string appAndGroup)
+    {
+        Skip.If(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyWarmCapacityAudit.Concern && f.Subject == appAndGroup).ToList(), output);
+    }
+
     [SkippableFact]
     public void Machines_snapshots_are_readable()
     {

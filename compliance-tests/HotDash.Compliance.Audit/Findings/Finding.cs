@@ -59,6 +59,9 @@ public static class AuditRules
     public const string FlyMachineDrift = "HD7002";
     public const string FlyDeclarationMissing = "HD7003";
     public const string FlyConfigInvalid = "HD7004";
+    public const string FlyWarmCapacity = "HD7005";
+    public const string FlyStartedMachines = "HD7006";
+    public const string LatencyBudget = "HD8001";
 
     public const string HelpLinkBase = "https://github.com/hotdash-dev/HotDash.Compliance/blob/main/docs/rules/";
 

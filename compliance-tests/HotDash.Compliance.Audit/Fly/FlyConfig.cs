@@ -26,7 +26,7 @@ public sealed record FlySection(string Key, int Number, IReadOnlyList<string>? P
 {
     /// <summary>How the report names it: "[[vm]] #2 (processes = ["worker"])".</summary>
     public string Describe() =>
-        $"[[{Key}]] #{Number}" + (Processes is { Count: > 0 } ? $" (processes = [{string.Join(", ", Processes.Select(p => $"\"{p}\""))}])" : " (no processes filter)");
+        (Key == "http_service" ? "[http_service]" : $"[[{Key}]] #{Number}") + (Processes is { Count: > 0 } ? $" (processes = [{string.Join(", ", Processes.Select(p => $"\"{p}\""))}])" : " (no processes filter)");
 
     public int LineOf(string key) => KeyLines.TryGetValue(key, out var line) ? line : Line;
 }
@@ -47,14 +47,30 @@ public sealed class FlyConfig
 {
     private static readonly string[] SectionKeys = ["vm", "compute", "computes"];
 
-    private FlyConfig(string path, string? appName, IReadOnlyList<string> groups, int processesLine, IReadOnlyList<FlySection> sections)
+    private FlyConfig(string path, string? appName, IReadOnlyList<string> groups, int processesLine, IReadOnlyList<FlySection> sections, IReadOnlyList<FlySection> services, string? primaryRegion, bool hasProcesses)
     {
         Path = path;
         AppName = appName;
         Groups = groups;
         ProcessesLine = processesLine;
         Sections = sections;
+        Services = services;
+        PrimaryRegion = primaryRegion;
+        _hasProcesses = hasProcesses;
     }
+
+    private readonly bool _hasProcesses;
+
+    /// <summary>[http_service] and each [[services]], in file order (Key "http_service" or "services").</summary>
+    public IReadOnlyList<FlySection> Services { get; }
+
+    public string? PrimaryRegion { get; }
+
+    /// <summary>
+    /// The group a service without `processes` routes to, as flyctl's DefaultProcessName: "app" when there is no
+    /// [processes] or it has an "app" group, else the first group in ordinal order.
+    /// </summary>
+    public string DefaultGroup => !_hasProcesses || Groups.Contains("app") ? "app" : Groups.Order(StringComparer.Ordinal).First();
 
     public string Path { get; }
 
@@ -100,7 +116,10 @@ public sealed class FlyConfig
         var appName = syntax.KeyValues.FirstOrDefault(kv => KeyText(kv.Key) == "app")?.Value is StringValueSyntax app ? app.Value : null;
         var (groups, processesLine) = ReadGroups(syntax, path);
         var sections = ReadSections(syntax, path);
-        return new FlyConfig(path, appName, groups, processesLine, sections);
+        var services = ReadServices(syntax, path);
+        var primaryRegion = syntax.KeyValues.FirstOrDefault(kv => KeyText(kv.Key) == "primary_region")?.Value is StringValueSyntax region ? region.Value : null;
+        var hasProcesses = syntax.Tables.Any(t => t.Kind == SyntaxKind.Table && KeyText(t.Name) == "processes");
+        return new FlyConfig(path, appName, groups, processesLine, sections, services, primaryRegion, hasProcesses);
     }
     /// <summary>The effective memory of <paramref name="group"/>, exactly as flyctl would size its machines.</summary>
     public GroupSize SizeOf(string group)
@@ -250,6 +269,21 @@ public sealed class FlyConfig
         return sections;
     }
 
+    /// <summary>[http_service] and every [[services]] table (not their sub-tables such as [[services.ports]]).</summary>
+    private static List<FlySection> ReadServices(DocumentSyntax syntax, string path)
+    {
+        var services = new List<FlySection>();
+        foreach (var table in syntax.Tables.Where(t => KeyText(t.Name) is "http_service" or "services").OrderBy(LineOf))
+        {
+            var key = KeyText(table.Name);
+            var (values, lines) = Read(table.Items);
+            var number = services.Count(x => x.Key == key) + 1;
+            services.Add(new FlySection(key, number, ReadFilter(values, key, LineOf(table), path), values, LineOf(table), lines));
+        }
+
+        return services;
+    }
+
     private static IReadOnlyList<string>? ReadFilter(IReadOnlyDictionary<string, object?> values, string key, int line, string path)
     {
         if (!values.TryGetValue("processes", out var processes))
@@ -262,7 +296,7 @@ public sealed class FlyConfig
             return array.Cast<string>().ToList();
         }
 
-        throw new FlyConfigException(path, line, 1, $"[[{key}]] processes must be an array of group names, not {(processes is null ? "nothing" : "a " + FlyMemory.Describe(processes))}");
+        throw new FlyConfigException(path, line, 1, $"[{key}] processes must be an array of group names, not {(processes is null ? "nothing" : "a " + FlyMemory.Describe(processes))}");
     }
 
     private static (Dictionary<string, object?> Values, Dictionary<string, int> Lines) Read(IEnumerable<KeyValueSyntax?> items)

@@ -13,7 +13,11 @@ public sealed class FlyMachinesException(string message) : Exception(message);
 /// One running machine as a snapshot shows it. From `fly scale show --json` an entry stands for
 /// <see cref="Count"/> machines of a group. <see cref="Problem"/> is set when it cannot be checked.
 /// </summary>
-public sealed record FlyMachine(string Id, string? State, string? Group, int? MemoryMb, int Count, string Source, string? Problem);
+public sealed record FlyMachine(string Id, string? State, string? Group, int? MemoryMb, int Count, string Source, string? Problem)
+{
+    /// <summary>The region it runs in (`fly machines list --json`); null where the snapshot does not say.</summary>
+    public string? Region { get; init; }
+}
 
 /// <summary>
 /// Reads `fly machines list --json` (config.guest.memory_mb per config.metadata.fly_process_group, or the
@@ -93,7 +97,7 @@ public static class FlyMachinesSnapshot
 
         if (!machine.TryGetProperty("config", out var config) || config.ValueKind != JsonValueKind.Object)
         {
-            return new FlyMachine(id, state, null, null, 1, where, "it has no config in the snapshot (being created or replaced?), so its size cannot be checked");
+            return new FlyMachine(id, state, null, null, 1, where, "it has no config in the snapshot (being created or replaced?), so its size cannot be checked") { Region = String(machine, "region") };
         }
 
         string? group = null;
@@ -114,7 +118,7 @@ public static class FlyMachinesSnapshot
             : memoryValue is null ? "config.guest.memory_mb is missing"
             : memory is null ? $"config.guest.memory_mb is {memoryValue.Value.ValueKind.ToString().ToLowerInvariant()} {memoryValue.Value.GetRawText()}, not a whole number of MB"
             : null;
-        return new FlyMachine(id, state, group, memory, 1, where, problem);
+        return new FlyMachine(id, state, group, memory, 1, where, problem) { Region = String(machine, "region") };
     }
 
     private static FlyMachine FromScaleShow(JsonElement entry, string where)

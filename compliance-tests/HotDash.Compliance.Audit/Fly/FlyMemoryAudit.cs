@@ -167,7 +167,8 @@ public sealed class FlyMemoryAudit
         }
     }
 
-    private static Dictionary<string, List<FlyMachine>> LoadSnapshots(RulesDocument rules, IReadOnlyList<MachinesSnapshotSource> snapshots, List<Finding> findings)
+    /// <summary>The machines of each app named in the rules, from the snapshots; problems with a snapshot become findings.</summary>
+    internal static Dictionary<string, List<FlyMachine>> LoadSnapshots(RulesDocument rules, IReadOnlyList<MachinesSnapshotSource> snapshots, List<Finding> findings)
     {
         var byApp = new Dictionary<string, List<FlyMachine>>(StringComparer.Ordinal);
         foreach (var snapshot in snapshots)

@@ -165,4 +165,16 @@ public sealed record FlyAppRule
 }
 
 /// <summary>A process group's minimum memory; <see cref="MinMemory"/> is the raw JSON value (integer MB or a size string).</summary>
-public sealed record FlyProcessRule(string Group, System.Text.Json.JsonElement MinMemory);
+public sealed record FlyProcessRule(string Group, System.Text.Json.JsonElement MinMemory, FlyWarmRule? Warm = null);
+
+/// <summary>The warm capacity a process group needs: machines the Fly proxy may not stop when idle.</summary>
+public sealed record FlyWarmRule
+{
+    public int MinMachinesRunning { get; init; }
+
+    /// <summary>The auto_stop_machines values allowed: "off", "stop", "suspend" (all when empty).</summary>
+    public IReadOnlyList<string> AutoStop { get; init; } = [];
+
+    /// <summary>Count only started machines in fly.toml's primary_region.</summary>
+    public bool InPrimaryRegion { get; init; }
+}
