@@ -221,6 +221,17 @@ public static class AuditRunner
             targets.AddRange(rules.Document.StructuredOutputs.Assemblies.Select(a => $"assembly {a}"));
         }
 
+        if (rules.Document.Latency.Endpoints.Count > 0)
+        {
+            var latency = await Latency.LatencyAudit.RunAsync(rules.Document, Environment.GetEnvironmentVariable, settings.ReportDirectory, null, cancellationToken).ConfigureAwait(false);
+            findings.AddRange(latency.Findings);
+            skipped.AddRange(latency.NotConfigured.Select(n => new SkippedConcern($"latency {n.Key}", n.Value)));
+            var measured = latency.Findings.Count;
+            summary.Add($"Latency: {latency.Findings.Count(f => !f.Fails)}/{measured} endpoints within budget" +
+                        (latency.NotConfigured.Count > 0 ? $"; {latency.NotConfigured.Count} not measured ({string.Join(", ", latency.NotConfigured.Keys)})" : string.Empty));
+            targets.AddRange(latency.Findings.Select(f => $"{f.Subject} at {f.Location}"));
+        }
+
         var report = new AuditReport(started, DateTimeOffset.UtcNow, rules.Origin, rules.Sha256, targets, summary, findings, skipped, roundTrips);
         return new AuditOutcome(rules, report, rls, databaseError, fly, structured);
     }

@@ -19,7 +19,49 @@ public sealed record RulesDocument
     public DatabaseRules Database { get; init; } = new();
 
     public FlyRules Fly { get; init; } = new();
+
+    public LatencyRules Latency { get; init; } = new();
 }
+
+public sealed record LatencyRules
+{
+    public IReadOnlyList<LatencyEndpoint> Endpoints { get; init; } = [];
+}
+
+/// <summary>An HTTP endpoint and its latency budget (HD8001).</summary>
+public sealed record LatencyEndpoint
+{
+    public required string Name { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? UrlFromEnv { get; init; }
+
+    public string Method { get; init; } = "GET";
+
+    public int ExpectedStatus { get; init; } = 200;
+
+    public int Samples { get; init; } = 20;
+
+    public int Warmup { get; init; } = 2;
+
+    public int TimeoutMs { get; init; } = 5000;
+
+    public LatencyBudgets Budgets { get; init; } = new();
+
+    public IReadOnlyList<LatencyHeader> Headers { get; init; } = [];
+}
+
+public sealed record LatencyBudgets
+{
+    public int? P50 { get; init; }
+
+    public int? P95 { get; init; }
+
+    public int? Max { get; init; }
+}
+
+public sealed record LatencyHeader(string Name, string? Value, string? ValueFromEnv);
 
 public sealed record ConfigurationRules
 {
