@@ -47,7 +47,8 @@ public sealed class SuiteRunTests
         database.Should().NotBeEmpty("findings name the disposable database they were found in");
         var errors = root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "error")
             .Select(f => $"{f.GetProperty("rule").GetString()} {f.GetProperty("subject").GetString()} @ {f.GetProperty("location").GetString()}").ToList();
-        errors.Should().HaveCount(8);
+        errors.Should().HaveCount(10);
+        errors.Where(e => e.StartsWith("HD7005 hotdash-chatwoot/app @ ", StringComparison.Ordinal)).Should().HaveCount(2, "auto_stop_machines = \"stop\" is not allowed, and min_machines_running = 0 keeps none warm");
         errors.Should().Contain($"HD5006 table public.decisions @ {database} (table public.decisions)");
         errors.Should().Contain(e => e.StartsWith("HD5008 function public.silence_inventory_alerts(p_shop_id bigint) @ "));
         errors.Should().Contain(e => e.StartsWith("HD2002 type HotDash.AgentService.Agent.AgentDecision @ ") && e.EndsWith("at $.properties.Reason"));
@@ -60,11 +61,14 @@ public sealed class SuiteRunTests
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine d891394fe65358"));
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine e2865047c14d98"));
         errors.Should().Contain(e => e.StartsWith("HD7002 hotdash-chatwoot/worker @ machine e2865047c14d98"));
-        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(18,
-            "two migrations that apply, six tables with RLS, five tables whose policies hold, the exempt policy helper, two exposed schemas, the provider, and TicketSummary");
+        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(21,
+            "two migrations that apply, six tables with RLS, five tables whose policies hold, the exempt policy helper, two exposed schemas, the provider, TicketSummary, " +
+            "the web group's memory in fly.toml and on its machine, and its started machine");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.FlyComplianceTests.Process_group_stays_warm(appAndGroup: \"hotdash-chatwoot/app\")");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain(
             "API access: 1 table an API role can read or change in full through an always-true policy (HD5006); 1 function an API role can call with its owner's rights (HD5008) (roles anon, authenticated; exposed schemas public, graphql_public)");
-        root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Fly memory: 0/1 process groups at their declared minimum (fly.toml and live machines)");
+        root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Fly memory: 1/2 process groups at their declared minimum (fly.toml and live machines)")
+            .And.Contain("Fly warm capacity: 0/1 process groups keep their warm machines (fly.toml and live machines)");
         run.Output.Should().Contain("Failed HotDash.Compliance.Suite.FlyComplianceTests.Process_group_has_its_memory(appAndGroup: \"hotdash-chatwoot/worker\")");
         run.Output.Should().Contain("Failed HotDash.Compliance.Suite.StructuredOutputComplianceTests.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.AgentDecision\")");
         run.Output.Should().Contain("Passed HotDash.Compliance.Suite.StructuredOutputComplianceTests.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.TicketSummary\")");
