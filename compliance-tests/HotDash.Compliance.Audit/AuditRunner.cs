@@ -232,7 +232,30 @@ public static class AuditRunner
             targets.AddRange(latency.Findings.Select(f => $"{f.Subject} at {f.Location}"));
         }
 
-        var report = new AuditReport(started, DateTimeOffset.UtcNow, rules.Origin, rules.Sha256, targets, summary, findings, skipped, roundTrips);
+        BaselineComparison? since = null;
+        if (settings.BaselineReport is not null)
+        {
+            try
+            {
+                var baseline = Baseline.Load(settings.BaselineReport);
+                for (var i = 0; i < findings.Count; i++)
+                {
+                    if (findings[i].Concern == Latency.LatencyAudit.Concern && baseline.LatencyChange(findings[i]) is { } change)
+                    {
+                        findings[i] = findings[i] with { Evidence = [.. findings[i].Evidence, change] };
+                    }
+                }
+
+                since = baseline.Compare(findings);
+                summary.Add(since.Summary);
+            }
+            catch (BaselineException e)
+            {
+                skipped.Add(new SkippedConcern("baseline", e.Message));
+            }
+        }
+
+        var report = new AuditReport(started, DateTimeOffset.UtcNow, rules.Origin, rules.Sha256, targets, summary, findings, skipped, roundTrips, since);
         return new AuditOutcome(rules, report, rls, databaseError, fly, structured);
     }
 }

@@ -17,4 +17,5 @@ public sealed record AuditReport(
     IReadOnlyList<string> Summary,
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<SkippedConcern> Skipped,
-    int DatabaseRoundTrips);
+    int DatabaseRoundTrips,
+    BaselineComparison? SinceBaseline = null);

@@ -49,6 +49,7 @@ public static class ReportWriter
             counts = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => report.Findings.Count(f => f.Severity == s)),
             databaseRoundTrips = report.DatabaseRoundTrips,
             skipped = report.Skipped,
+            sinceBaseline = report.SinceBaseline is { } b ? new { baseline = b.Source, baselineStartedAt = b.StartedAt, @new = b.New, @fixed = b.Fixed, persisting = b.Persisting } : null,
             findings = report.Findings.Select(f => new
             {
                 rule = f.RuleId,
@@ -88,6 +89,18 @@ public static class ReportWriter
             foreach (var line in report.Summary)
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
+            }
+
+            md.AppendLine();
+        }
+
+        if (report.SinceBaseline is { } since)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Since the last audit ({Cell(since.StartedAt ?? since.Source)})");
+            md.AppendLine();
+            foreach (var (title, items) in new[] { ("New", since.New), ("Fixed", since.Fixed), ("Persisting", since.Persisting) })
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- **{title}** ({items.Count}){(items.Count == 0 ? string.Empty : ": " + string.Join("; ", items.Select(Cell)))}");
             }
 
             md.AppendLine();

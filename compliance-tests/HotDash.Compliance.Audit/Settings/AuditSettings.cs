@@ -8,7 +8,7 @@ namespace HotDash.Compliance.Audit.Settings;
 /// What to audit, from environment variables (documented in README):
 /// HOTDASH_RULES, HOTDASH_DATABASE_URL, HOTDASH_REPO_ROOT, HOTDASH_FLY_MACHINES, HOTDASH_REPORT_DIR,
 /// HOTDASH_AUDIT_REQUIRE_ALL, HOTDASH_CONNECT_TIMEOUT_SECONDS, HOTDASH_STATEMENT_TIMEOUT_SECONDS,
-/// HOTDASH_MIGRATIONS, HOTDASH_SEED, HOTDASH_DISPOSABLE_DATABASE_URL.
+/// HOTDASH_MIGRATIONS, HOTDASH_SEED, HOTDASH_DISPOSABLE_DATABASE_URL, HOTDASH_BASELINE_REPORT.
 /// </summary>
 public sealed record AuditSettings
 {
@@ -17,7 +17,7 @@ public sealed record AuditSettings
     [
         "HOTDASH_RULES", "HOTDASH_DATABASE_URL", "HOTDASH_REPO_ROOT", "HOTDASH_FLY_MACHINES", "HOTDASH_REPORT_DIR",
         "HOTDASH_AUDIT_REQUIRE_ALL", "HOTDASH_CONNECT_TIMEOUT_SECONDS", "HOTDASH_STATEMENT_TIMEOUT_SECONDS",
-        "HOTDASH_MIGRATIONS", "HOTDASH_SEED", "HOTDASH_DISPOSABLE_DATABASE_URL",
+        "HOTDASH_MIGRATIONS", "HOTDASH_SEED", "HOTDASH_DISPOSABLE_DATABASE_URL", "HOTDASH_BASELINE_REPORT",
     ];
 
     public string? RulesPath { get; init; }
@@ -36,6 +36,9 @@ public sealed record AuditSettings
 
     /// <summary>A server the user declares disposable: the migrations audit creates its database there instead of starting one.</summary>
     public string? DisposableDatabaseUrl { get; init; }
+
+    /// <summary>The previous compliance-report.json: the report says what is new, fixed and persisting since then.</summary>
+    public string? BaselineReport { get; init; }
 
     public required string ReportDirectory { get; init; }
 
@@ -64,6 +67,7 @@ public sealed record AuditSettings
             Migrations = NonEmpty(get("HOTDASH_MIGRATIONS")) is { } migrations ? Path.GetFullPath(migrations, repoRoot) : null,
             Seed = NonEmpty(get("HOTDASH_SEED")) is { } seed ? Path.GetFullPath(seed, repoRoot) : null,
             DisposableDatabaseUrl = NonEmpty(get("HOTDASH_DISPOSABLE_DATABASE_URL")),
+            BaselineReport = NonEmpty(get("HOTDASH_BASELINE_REPORT")) is { } baseline ? Path.GetFullPath(baseline, repoRoot) : null,
             RepoRoot = repoRoot,
             FlyMachinesFiles = (NonEmpty(get("HOTDASH_FLY_MACHINES")) ?? string.Empty)
                 .Split([Path.PathSeparator, ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HotDash.Compliance.Audit.Findings;
+
+namespace HotDash.Compliance.Audit.Report;
+
+/// <summary>What changed since the last audit: failing findings that are new, fixed, or still there (by rule and subject).</summary>
+public sealed record BaselineComparison(string Source, string? StartedAt, IReadOnlyList<string> New, IReadOnlyList<string> Fixed, IReadOnlyList<string> Persisting)
+{
+    public string Summary => $"Since the last audit ({StartedAt ?? Source}): {New.Count} new, {Fixed.Count} fixed, {Persisting.Count} persisting";
+}
+
+/// <summary>The baseline file cannot be used; the audit goes on without a comparison and says why.</summary>
+public sealed class BaselineException(string message) : Exception(message);
+
+/// <summary>
+/// A previous compliance-report.json (HOTDASH_BASELINE_REPORT; the Monday/Thursday workflow downloads the last run's).
+/// Findings are matched by rule and subject: locations name ports and disposable databases that change every run.
+/// </summary>
+public sealed partial class Baseline
+{
+    private readonly List<(string Rule, string Severity, string Subject, IReadOnlyList<string> Evidence)> _findings;
+
+    private Baseline(string source, string? startedAt, List<(string, string, string, IReadOnlyList<string>)> findings)
+    {
+        Source = source;
+        StartedAt = startedAt;
+        _findings = findings;
+    }
+
+    public string Source { get; }
+
+    public string? StartedAt { get; }
+
+    public static Baseline Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new BaselineException($"the baseline report {path} does not exist (HOTDASH_BASELINE_REPORT)");
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            var root = json.RootElement;
+            var findings = new List<(string, string, string, IReadOnlyList<string>)>();
+            foreach (var finding in root.GetProperty("findings").EnumerateArray())
+            {
+                findings.Add((
+                    finding.GetProperty("rule").GetString() ?? string.Empty,
+                    finding.GetProperty("severity").GetString() ?? string.Empty,
+                    finding.GetProperty("subject").GetString() ?? string.Empty,
+                    finding.TryGetProperty("evidence", out var evidence) ? evidence.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList() : []));
+            }
+
+            return new Baseline(path, root.TryGetProperty("startedAt", out var started) ? started.GetString() : null, findings);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new BaselineException($"the baseline report {path} is not a compliance-report.json: {e.Message}");
+        }
+    }
+
+    public BaselineComparison Compare(IReadOnlyList<Finding> now)
+    {
+        static string Key(string rule, string subject) => $"{rule} {subject}";
+        var before = _findings.Where(f => f.Severity == "error").Select(f => Key(f.Rule, f.Subject)).ToHashSet(StringComparer.Ordinal);
+        var after = now.Where(f => f.Fails).Select(f => Key(f.RuleId, f.Subject)).ToHashSet(StringComparer.Ordinal);
+        return new BaselineComparison(Source, StartedAt,
+            after.Except(before).Order(StringComparer.Ordinal).ToList(),
+            before.Except(after).Order(StringComparer.Ordinal).ToList(),
+            after.Intersect(before).Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>"since the last audit: p50 A → B ms, p95 C → D ms" for a latency finding the baseline measured too.</summary>
+    public string? LatencyChange(Finding finding)
+    {
+        var previous = _findings.FirstOrDefault(f => f.Rule == finding.RuleId && f.Subject == finding.Subject).Evidence?.FirstOrDefault(e => e.StartsWith("p50 ", StringComparison.Ordinal));
+        var current = finding.Evidence.FirstOrDefault(e => e.StartsWith("p50 ", StringComparison.Ordinal));
+        if (previous is null || current is null)
+        {
+            return null;
+        }
+
+        var changes = new List<string>();
+        foreach (var name in new[] { "p50", "p95", "max" })
+        {
+            if (Milliseconds(previous, name) is { } then && Milliseconds(current, name) is { } now)
+            {
+                changes.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {then:0} → {now:0} ms ({now - then:+0;-0;0})"));
+            }
+        }
+
+        return changes.Count == 0 ? null : $"since the last audit ({StartedAt ?? Source}): {string.Join(", ", changes)}";
+    }
+
+    private static double? Milliseconds(string evidence, string name)
+    {
+        foreach (Match m in Figure().Matches(evidence))
+        {
+            if (m.Groups["name"].Value == name)
+            {
+                return double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"(?<name>p50|p95|max|avg) (?<value>[0-9]+(?:\.[0-9]+)?) ms")]
+    private static partial Regex Figure();
+}
