@@ -232,6 +232,16 @@ public static class AuditRunner
             targets.AddRange(latency.Findings.Select(f => $"{f.Subject} at {f.Location}"));
         }
 
+        // Reports name repository files relative to the repository root, as code scanning and readers expect.
+        var root = Path.TrimEndingDirectorySeparator(settings.RepoRoot) + Path.DirectorySeparatorChar;
+        for (var i = 0; i < findings.Count; i++)
+        {
+            if (findings[i].Location.StartsWith(root, StringComparison.Ordinal))
+            {
+                findings[i] = findings[i] with { Location = findings[i].Location[root.Length..].Replace('\\', '/') };
+            }
+        }
+
         BaselineComparison? since = null;
         if (settings.BaselineReport is not null)
         {

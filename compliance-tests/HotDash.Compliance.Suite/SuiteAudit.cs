@@ -24,7 +24,7 @@ internal static class SuiteAudit
         {
             var outcome = AuditRunner.RunAsync(settings).GetAwaiter().GetResult();
             var (markdown, json) = ReportWriter.Write(outcome.Report, settings.ReportDirectory, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
-            ReportPaths = [markdown, json];
+            ReportPaths = settings.Sarif is { } sarif ? [markdown, json, SarifWriter.Write(outcome.Report, sarif, settings.RepoRoot)] : [markdown, json];
             return (outcome, null);
         }
         catch (RulesFileException e)

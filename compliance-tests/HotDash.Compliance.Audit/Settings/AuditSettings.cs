@@ -8,7 +8,7 @@ namespace HotDash.Compliance.Audit.Settings;
 /// What to audit, from environment variables (documented in README):
 /// HOTDASH_RULES, HOTDASH_DATABASE_URL, HOTDASH_REPO_ROOT, HOTDASH_FLY_MACHINES, HOTDASH_REPORT_DIR,
 /// HOTDASH_AUDIT_REQUIRE_ALL, HOTDASH_CONNECT_TIMEOUT_SECONDS, HOTDASH_STATEMENT_TIMEOUT_SECONDS,
-/// HOTDASH_MIGRATIONS, HOTDASH_SEED, HOTDASH_DISPOSABLE_DATABASE_URL, HOTDASH_BASELINE_REPORT.
+/// HOTDASH_MIGRATIONS, HOTDASH_SEED, HOTDASH_DISPOSABLE_DATABASE_URL, HOTDASH_BASELINE_REPORT, HOTDASH_SARIF.
 /// </summary>
 public sealed record AuditSettings
 {
@@ -18,6 +18,7 @@ public sealed record AuditSettings
         "HOTDASH_RULES", "HOTDASH_DATABASE_URL", "HOTDASH_REPO_ROOT", "HOTDASH_FLY_MACHINES", "HOTDASH_REPORT_DIR",
         "HOTDASH_AUDIT_REQUIRE_ALL", "HOTDASH_CONNECT_TIMEOUT_SECONDS", "HOTDASH_STATEMENT_TIMEOUT_SECONDS",
         "HOTDASH_MIGRATIONS", "HOTDASH_SEED", "HOTDASH_DISPOSABLE_DATABASE_URL", "HOTDASH_BASELINE_REPORT",
+        "HOTDASH_SARIF",
     ];
 
     public string? RulesPath { get; init; }
@@ -39,6 +40,9 @@ public sealed record AuditSettings
 
     /// <summary>The previous compliance-report.json: the report says what is new, fixed and persisting since then.</summary>
     public string? BaselineReport { get; init; }
+
+    /// <summary>Where to write the findings that point into the repository's files as SARIF, for code scanning.</summary>
+    public string? Sarif { get; init; }
 
     public required string ReportDirectory { get; init; }
 
@@ -68,6 +72,7 @@ public sealed record AuditSettings
             Seed = NonEmpty(get("HOTDASH_SEED")) is { } seed ? Path.GetFullPath(seed, repoRoot) : null,
             DisposableDatabaseUrl = NonEmpty(get("HOTDASH_DISPOSABLE_DATABASE_URL")),
             BaselineReport = NonEmpty(get("HOTDASH_BASELINE_REPORT")) is { } baseline ? Path.GetFullPath(baseline, repoRoot) : null,
+            Sarif = NonEmpty(get("HOTDASH_SARIF")) is { } sarif ? Path.GetFullPath(sarif, repoRoot) : null,
             RepoRoot = repoRoot,
             FlyMachinesFiles = (NonEmpty(get("HOTDASH_FLY_MACHINES")) ?? string.Empty)
                 .Split([Path.PathSeparator, ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
