@@ -36,7 +36,7 @@ internal static class SuiteAudit
     public static IReadOnlyList<string> ReportPaths { get; private set; } = [];
 
     /// <summary>The outcome; fails the calling test when the rules file could not be loaded.</summary>
-    public static AuditOutcome Outcome => Run.Value.Outcome ?? throw new Xunit.Sdk.XunitException(Run.Value.Error);
+    public static AuditOutcome Outcome => Run.Value.Outcome ?? throw new AuditFailure(Run.Value.Error ?? "the audit did not run");
 
     public static string? LoadError => Run.Value.Error;
 
@@ -66,7 +66,7 @@ internal static class SuiteAudit
         if (Settings.RequireAll || (concern == "database" && Outcome.DatabaseError is not null))
         {
             // Unreachable is a failure whatever the mode; not configured fails only when everything is required.
-            throw new Xunit.Sdk.XunitException($"{concern} not audited: {skipped.Reason}" + (Settings.RequireAll ? " (HOTDASH_AUDIT_REQUIRE_ALL=1)" : string.Empty));
+            throw new AuditFailure($"{concern} not audited: {skipped.Reason}" + (Settings.RequireAll ? " (HOTDASH_AUDIT_REQUIRE_ALL=1)" : string.Empty));
         }
 
         Skip.If(true, $"{concern} not audited: {skipped.Reason}");
@@ -83,7 +83,7 @@ internal static class SuiteAudit
         var failing = findings.Where(f => f.Fails).ToList();
         if (failing.Count > 0)
         {
-            throw new Xunit.Sdk.XunitException(string.Join(Environment.NewLine + Environment.NewLine, failing.Select(Describe)));
+            throw new AuditFailure(string.Join(Environment.NewLine + Environment.NewLine, failing.Select(Describe)));
         }
     }
 
@@ -92,4 +92,13 @@ internal static class SuiteAudit
         $"  {f.Message}{Environment.NewLine}" +
         string.Concat(f.Evidence.Select(e => $"  evidence: {e}{Environment.NewLine}")) +
         $"  see {f.HelpLink}";
+}
+
+/// <summary>
+/// A failed audit check: the message is the finding (rule, subject, location, what, evidence, fix, link). It carries
+/// no stack trace: the frames would be the suite's own plumbing, which says nothing to the reader of the audit.
+/// </summary>
+public sealed class AuditFailure(string message) : Xunit.Sdk.XunitException(message)
+{
+    public override string StackTrace => string.Empty;
 }

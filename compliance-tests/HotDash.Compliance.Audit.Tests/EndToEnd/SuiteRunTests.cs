@@ -37,6 +37,7 @@ public sealed class SuiteRunTests
         run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Function_cannot_be_called_with_owner_rights(function: \"public.silence_inventory_alerts(p_shop_id bigint)\")");
         run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Function_cannot_be_called_with_owner_rights(function: \"public.operator_shop_ids()\")");
         run.Output.Should().Contain($"Evidence report: {reports}/compliance-report.md");
+        run.Output.Should().NotContain("at HotDash.Compliance.Suite.SuiteAudit.", "a failure shows the finding, not the suite's own stack frames");
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "compliance-report.json")));
         var root = json.RootElement;
