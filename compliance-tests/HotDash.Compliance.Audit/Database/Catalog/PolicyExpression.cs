@@ -69,30 +69,14 @@ public static partial class PolicyExpression
     {
         var text = StripParentheses(expression.Trim());
         var parts = new List<string>();
-        var depth = 0;
-        var inString = false;
         var start = 0;
         var separator = $" {keyword} ";
-        for (var i = 0; i < text.Length; i++)
+        foreach (var (i, _, depth) in OutsideLiterals(text))
         {
-            var c = text[i];
-            if (c == '\'')
-            {
-                inString = !inString;
-            }
-            else if (!inString && c == '(')
-            {
-                depth++;
-            }
-            else if (!inString && c == ')')
-            {
-                depth--;
-            }
-            else if (!inString && depth == 0 && string.CompareOrdinal(text, i, separator, 0, separator.Length) == 0)
+            if (i >= start && depth == 0 && string.CompareOrdinal(text, i, separator, 0, separator.Length) == 0)
             {
                 parts.Add(text[start..i]);
                 start = i + separator.Length;
-                i += separator.Length - 1;
             }
         }
 
@@ -174,6 +158,23 @@ public static partial class PolicyExpression
     /// <summary>Whether the parenthesis at 0 is closed by the last character (not "(a) = (b)").</summary>
     private static bool Closes(string text)
     {
+        var balance = 0;
+        foreach (var (i, c, depth) in OutsideLiterals(text))
+        {
+            if (c == ')' && depth == 1 && i < text.Length - 1)
+            {
+                return false;
+            }
+
+            balance = depth + (c == '(' ? 1 : c == ')' ? -1 : 0);
+        }
+
+        return balance == 0;
+    }
+
+    /// <summary>Each character outside string literals, with the parenthesis depth before it.</summary>
+    private static IEnumerable<(int Index, char Char, int Depth)> OutsideLiterals(string text)
+    {
         var depth = 0;
         var inString = false;
         for (var i = 0; i < text.Length; i++)
@@ -182,18 +183,17 @@ public static partial class PolicyExpression
             if (c == '\'')
             {
                 inString = !inString;
+                continue;
             }
-            else if (!inString && c == '(')
-            {
-                depth++;
-            }
-            else if (!inString && c == ')' && --depth == 0 && i < text.Length - 1)
-            {
-                return false;
-            }
-        }
 
-        return depth == 0;
+            if (inString)
+            {
+                continue;
+            }
+
+            yield return (i, c, depth);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+        }
     }
 
     [GeneratedRegex(@"\(select([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\(\))as[a-z_][a-z0-9_]*\)")]
