@@ -94,7 +94,7 @@ public static partial class MigrationApplier
             {
                 await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
                 var statement = index < statements.Count ? statements[index] : new SqlStatement(string.Empty, text.Length);
-                var (line, column) = LineAndColumn(text, statement.Offset + (e.Position > 0 ? e.Position - 1 : 0));
+                var (line, column) = TextPosition.Of(text, statement.Offset + (e.Position > 0 ? e.Position - 1 : 0));
                 var extension = CreateExtension().Match(statement.Text);
                 if (extension.Success && e.SqlState is "0A000" or "58P01" or "42704")
                 {
@@ -124,14 +124,6 @@ public static partial class MigrationApplier
 
     private static Finding Fail(string file, int line, int column, string message, IReadOnlyList<string> evidence) =>
         new(AuditRules.MigrationFailed, Severity.Error, Concern, $"migration {file}", line > 0 ? $"{file}:{line}:{column}" : file, message, evidence);
-
-    private static (int Line, int Column) LineAndColumn(string text, int offset)
-    {
-        offset = Math.Clamp(offset, 0, text.Length);
-        var line = 1 + text.AsSpan(0, offset).Count('\n');
-        var column = offset - (offset == 0 ? 0 : text.LastIndexOf('\n', offset - 1) + 1) + 1;
-        return (line, column);
-    }
 
     private static string Relative(string path, string repoRoot) => Path.GetRelativePath(repoRoot, path).Replace('\\', '/');
 

@@ -120,9 +120,7 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
 
     private static RulesProblem Locate(JsonProblem problem, string json, string origin)
     {
-        var at = Math.Clamp(problem.Start, 0, json.Length);
-        var line = 1 + json.AsSpan(0, at).Count('\n');
-        var column = at - (at == 0 ? 0 : json.LastIndexOf('\n', at - 1) + 1) + 1;
+        var (line, column) = TextPosition.Of(json, problem.Start);
         return new RulesProblem(origin, line, column, problem.Path, problem.Message);
     }
 
@@ -144,8 +142,7 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         {
             // Text that cannot be UTF-8 (a lone surrogate) never comes from a file; say so rather than crash.
             var at = json.Select((c, i) => (c, i)).FirstOrDefault(p => char.IsSurrogate(p.c)).i;
-            var line = json.Take(at).Count(c => c == '\n') + 1;
-            var column = at - json.LastIndexOf('\n', Math.Max(0, at - 1));
+            var (line, column) = TextPosition.Of(json, at);
             return new RulesProblem(origin, line, column, "$", "invalid text: a lone UTF-16 surrogate cannot be encoded as UTF-8");
         }
     }
