@@ -1,24 +1,24 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using HotDash.Compliance.Audit.Database;
 using HotDash.Compliance.Audit.Database.Platform;
+using HotDash.Compliance.Audit.Migrations;
 using HotDash.Compliance.Audit.Rules;
+using Npgsql;
 
 namespace HotDash.Compliance.Audit.Tests.Infrastructure;
 
 /// <summary>
 /// Databases laid out as on Supabase: the platform stub, then real migrations from public projects
-/// (TestData/supabase, see its SOURCES.md). A migration's CREATE EXTENSION for an extension this
-/// server does not have (pgsodium, pg_graphql, ...) is skipped only when the test declares it, and a
-/// declared skip that does not happen fails the load: nothing is dropped silently.
+/// (TestData/supabase, see its SOURCES.md), applied by the engine's own <see cref="MigrationApplier"/>. A
+/// migration's CREATE EXTENSION for an extension this server does not have (pgsodium, pg_graphql, ...) is
+/// skipped only when the test declares it, and every declared skip must happen: nothing is dropped silently.
 /// </summary>
-internal static partial class SupabaseDatabase
+internal static class SupabaseDatabase
 {
-    public static string Fixture(string file) => Repository.Read("compliance-tests", "HotDash.Compliance.Audit.Tests", "TestData", "supabase", file);
+    private static readonly string TestData = Repository.PathOf("compliance-tests", "HotDash.Compliance.Audit.Tests", "TestData", "supabase");
 
     public static async Task<string> CreateAsync(PostgresServer server, IEnumerable<string> fixtures, string? prelude = null, IReadOnlyCollection<string>? skipExtensions = null)
     {
@@ -28,24 +28,15 @@ internal static partial class SupabaseDatabase
             await server.ExecuteAsync(database, prelude);
         }
 
-        var skipped = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in fixtures)
-        {
-            var sql = CreateExtension().Replace(Fixture(file), m =>
-            {
-                var name = m.Groups["name"].Value;
-                if (skipExtensions?.Contains(name) != true)
-                {
-                    return m.Value;
-                }
+        var skips = (skipExtensions ?? []).Select(name => new ExtensionSkip(name, "not installed on the test server"));
+        var rules = Audits.Defaults with { Database = Audits.Defaults.Database with { Migrations = new MigrationRules { SkipExtensions = skips.ToList() } } };
+        await using var connection = new NpgsqlConnection(server.ConnectionString(database));
+        await connection.OpenAsync();
+        var applied = await MigrationApplier.ApplyFilesAsync(connection, fixtures.Select(f => System.IO.Path.Combine(TestData, f)).ToList(), TestData, rules);
 
-                skipped.Add(name);
-                return $"-- skipped by the test (extension {name} is not installed here): {m.Value}";
-            });
-            await server.ExecuteAsync(database, sql);
-        }
-
-        (skipExtensions ?? []).Except(skipped).Should().BeEmpty("every declared extension skip must correspond to a CREATE EXTENSION in the fixtures");
+        applied.Failure.Should().BeNull(applied.Failure?.Message);
+        (skipExtensions ?? []).Where(name => !applied.Skipped.Any(s => s.Contains($"CREATE EXTENSION {name} ", StringComparison.Ordinal)))
+            .Should().BeEmpty("every declared extension skip must correspond to a CREATE EXTENSION in the fixtures");
         return database;
     }
 
@@ -55,7 +46,4 @@ internal static partial class SupabaseDatabase
         await using var session = await Audits.OpenAsync(server.Url(database, user, password));
         return await DatabaseAudit.RunAsync(session, rules ?? Audits.Defaults);
     }
-
-    [GeneratedRegex(@"CREATE EXTENSION IF NOT EXISTS ""?(?<name>[a-z_\-]+)""?[^;]*;", RegexOptions.IgnoreCase)]
-    private static partial Regex CreateExtension();
 }

@@ -45,6 +45,13 @@ public static partial class MigrationApplier
             files.Add(seed);
         }
 
+        return await ApplyFilesAsync(connection, files, repoRoot, rules, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies the files in the order given, each as one transaction, stopping at the first that fails.</summary>
+    public static async Task<MigrationsApplied> ApplyFilesAsync(
+        NpgsqlConnection connection, IReadOnlyList<string> files, string repoRoot, RulesDocument rules, CancellationToken cancellationToken = default)
+    {
         var skips = rules.Database.Migrations.SkipExtensions.ToDictionary(s => s.Name, s => s.Reason, StringComparer.Ordinal);
         var applied = new List<string>();
         var skipped = new List<string>();
@@ -53,7 +60,7 @@ public static partial class MigrationApplier
             var relative = Relative(file, repoRoot);
             if (!File.Exists(file))
             {
-                return new MigrationsApplied(applied, skipped, Fail(relative, 0, 0, $"The seed file {relative} does not exist. Fix: correct HOTDASH_SEED, or unset it.", []), files.Count);
+                return new MigrationsApplied(applied, skipped, Fail(relative, 0, 0, $"{relative} does not exist. Fix: correct HOTDASH_SEED (or the migrations folder), or unset it.", []), files.Count);
             }
 
             var failure = await ApplyFileAsync(connection, relative, await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), skips, skipped, cancellationToken).ConfigureAwait(false);
