@@ -34,14 +34,14 @@ json.dump(rules, open(sys.argv[2], "w"))
 PY
 
 start=$(date +%s.%N)
-dotnet build -c Release -v:q -nologo "$root/compliance-tests/HotDash.Compliance.Suite" >/dev/null
+dotnet build -c Release -v:q -nologo "$root/samples/HotDash.Compliance.Checks" >/dev/null
 echo "build of the suite: $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s (not counted)"
 
 times=()
 for i in $(seq 1 "$runs"); do
   start=$(date +%s.%N)
   HOTDASH_MIGRATIONS=supabase/migrations HOTDASH_RULES="$work/hotdash.rules.json" HOTDASH_REPO_ROOT="$work" HOTDASH_REPORT_DIR="$work/report" \
-    dotnet test "$root/compliance-tests/HotDash.Compliance.Suite" -c Release --no-build >"$work/run-$i.log" 2>&1 || true
+    dotnet test "$root/samples/HotDash.Compliance.Checks" -c Release --no-build >"$work/run-$i.log" 2>&1 || true
   elapsed=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
   times+=("$elapsed")
   summary=$(python3 -c "import json; r = json.load(open('$work/report/compliance-report.json')); print(' | '.join(r['summary'][:3]))")

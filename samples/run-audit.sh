@@ -24,7 +24,7 @@ export HOTDASH_REPO_ROOT="$root/samples"
 export HOTDASH_FLY_MACHINES="hotdash-chatwoot=$root/samples/fly/chatwoot/machines.json"
 export HOTDASH_REPORT_DIR="${HOTDASH_REPORT_DIR:-$root/artifacts/sample-audit}"
 
-dotnet test "$root/compliance-tests/HotDash.Compliance.Suite" --logger "console;verbosity=normal"
+dotnet test "$root/samples/HotDash.Compliance.Checks" --logger "console;verbosity=normal"
 status=$?
 echo
 echo "Evidence report: $HOTDASH_REPORT_DIR/compliance-report.md (and compliance-report.json)"

@@ -44,7 +44,7 @@ public class HD3001ForbiddenDatabaseProviderTests
         test.ExpectedDiagnostics.Add(new DiagnosticResult(Descriptors.ForbiddenDatabaseProvider)
             .WithSpan("/app/appsettings.Staging.json", 3, 23, 3, 49)
             .WithArguments("hotdash-staging-db.flycast", "fly-postgres", "*.flycast", "supabase"));
-        await test.RunAsync();
+        await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public class MutationTests
         for (var batch = 0; batch < variants.Count; batch += 20)
         {
             var trees = variants.Skip(batch).Take(20).ToList();
-            var diagnostics = await AnalyzerRun.DiagnosticsAsync(trees, additional, AllAnalyzers);
+            var diagnostics = await AnalyzerRun.DiagnosticsAsync(trees, additional, AllAnalyzers, TestContext.Current.CancellationToken);
             var crashes = diagnostics.Where(d => d.Id == "AD0001").ToList();
             crashes.Should().BeEmpty($"seed {Seed}, variants {batch}-{batch + trees.Count - 1}: {string.Join(" | ", crashes.Select(c => c.GetMessage()))}");
         }

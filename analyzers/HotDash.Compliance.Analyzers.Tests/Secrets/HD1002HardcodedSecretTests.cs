@@ -58,7 +58,7 @@ public class HD1002HardcodedSecretTests
         test.TestState.AdditionalFiles.Add(("/app/appsettings.json", "{\n  \"Shopify\": {\n    \"AdminToken\": \"" + Token + "\"\n  }\n}\n"));
         test.ExpectedDiagnostics.Add(new DiagnosticResult("HD1002", DiagnosticSeverity.Error).WithSpan("/app/appsettings.json", 3, 20, 3, 58)
             .WithArguments("Shopify access token or shared secret", "shpat_0123…", "shopify-token", "keep it in a secret store and read it per request; rotate this one, it is in source control"));
-        await test.RunAsync();
+        await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public class HD2003TypeNotRepresentableTests
                     "entryPoints": [ { "method": "Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema", "kind": "type", "alwaysStrict": true } ],
                     "limits": { "maxEnumValues": 2, "maxObjectProperties": 1 } } }
                 """)],
-            [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()]);
+            [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()], TestContext.Current.CancellationToken);
         diagnostics.Select(d => d.GetMessage()).Should().BeEquivalentTo(
         [
             "Structured-output type 'Paint' cannot be sent in strict mode: it has 2 object properties in total; strict mode allows 1",

@@ -64,7 +64,7 @@ public class WorkflowTests
         ((YamlMappingNode)root["on"]).Children.Keys.Select(k => k.ToString()).Should().Contain("pull_request");
         var runs = Runs(root).ToList();
         runs.Should().Contain(r => r.Contains("dotnet build") && r.Contains("-p:HotDashSeverityPreset=strict") && r.Contains("-p:HotDashSarifDirectory="));
-        runs.Should().Contain(r => r.Contains("dotnet test compliance-tests/HotDash.Compliance.Suite") && r.Contains("trx"));
+        runs.Should().Contain(r => r.Contains("dotnet test samples/HotDash.Compliance.Checks") && r.Contains("trx"));
         Uses(root).Should().Contain(u => u.StartsWith("github/codeql-action/upload-sarif@"));
         Uses(root).Should().Contain(u => u.StartsWith("dorny/test-reporter@"));
         File.ReadAllText(Repository.PathOf("samples/workflows/pr-build.yml")).Should().NotContain("HOTDASH_DATABASE_URL", "the PR build runs only the checks that need no database");
@@ -86,7 +86,7 @@ public class WorkflowTests
 
         var runs = Runs(root).ToList();
         runs.Should().Contain(r => r.Contains("fly machines list --json") && r.Contains("HOTDASH_FLY_MACHINES=hotdash-chatwoot="));
-        runs.Should().Contain(r => r.Contains("dotnet test compliance-tests/HotDash.Compliance.Suite"));
+        runs.Should().Contain(r => r.Contains("dotnet test samples/HotDash.Compliance.Checks"));
         var upload = Steps(root).Single(s => s.Children.TryGetValue(new YamlScalarNode("uses"), out var u) && u.ToString().StartsWith("actions/upload-artifact@"));
         upload["if"].ToString().Should().Be("always()");
         File.ReadAllText(Repository.PathOf("samples/workflows/compliance-audit.yml")).Should().Contain("secrets.HOTDASH_DATABASE_URL");

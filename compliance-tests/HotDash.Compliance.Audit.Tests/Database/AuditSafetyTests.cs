@@ -31,7 +31,7 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
         var reportDirectory = Directory.CreateTempSubdirectory("hotdash-report-").FullName;
         var settings = Settings(server.Url(database, "hotdash_auditor", Password), reportDirectory);
 
-        var outcome = await AuditRunner.RunAsync(settings);
+        var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
         var (markdown, json) = ReportWriter.Write(outcome.Report, reportDirectory, null);
 
         outcome.DatabaseError.Should().BeNull();
@@ -61,7 +61,7 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
         var closedPort = server.Port + 1 == 65536 ? server.Port - 1 : server.Port + 1;
         var url = $"postgres://auditor:{Uri.EscapeDataString(Password)}@127.0.0.1:{closedPort}/hotdash";
         var watch = Stopwatch.StartNew();
-        var outcome = await AuditRunner.RunAsync(Settings(url, Path.GetTempPath()) with { ConnectTimeout = TimeSpan.FromSeconds(3) });
+        var outcome = await AuditRunner.RunAsync(Settings(url, Path.GetTempPath()) with { ConnectTimeout = TimeSpan.FromSeconds(3) }, TestContext.Current.CancellationToken);
         watch.Stop();
 
         outcome.DatabaseError.Should().Contain($"127.0.0.1:{closedPort}/hotdash").And.Contain("cannot audit").And.NotContain(Password);
@@ -72,7 +72,7 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
     [Fact]
     public async Task A_missing_database_url_skips_the_database_concern_with_the_reason()
     {
-        var outcome = await AuditRunner.RunAsync(Settings(null, Path.GetTempPath()));
+        var outcome = await AuditRunner.RunAsync(Settings(null, Path.GetTempPath()), TestContext.Current.CancellationToken);
         outcome.Report.Skipped.Should().ContainSingle(s => s.Concern == "database").Which.Reason.Should().Contain("HOTDASH_DATABASE_URL is not set");
         outcome.Findings.Should().NotContain(f => f.RuleId.StartsWith("HD5") || f.RuleId.StartsWith("HD6"));
     }
@@ -80,7 +80,7 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
     [Fact]
     public async Task A_malformed_database_url_is_reported_without_its_secret()
     {
-        var outcome = await AuditRunner.RunAsync(Settings($"Host=127.0.0.1;Pasword={Password}", Path.GetTempPath()));
+        var outcome = await AuditRunner.RunAsync(Settings($"Host=127.0.0.1;Pasword={Password}", Path.GetTempPath()), TestContext.Current.CancellationToken);
         outcome.DatabaseError.Should().StartWith("HOTDASH_DATABASE_URL: not a valid Npgsql connection string").And.NotContain(Password);
     }
 

@@ -51,20 +51,24 @@ public sealed class SupabaseLikeProviderTests(PostgresServer server) : IClassFix
             CREATE ROLE anon NOLOGIN; CREATE ROLE authenticated NOLOGIN; CREATE ROLE service_role NOLOGIN;
             """);
         await using var session = await Audits.OpenAsync(server.Url(database));
-        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults, TestContext.Current.CancellationToken);
         finding.Severity.Should().Be(Severity.Error);
         finding.Message.Should().StartWith("Cannot confirm that the database is supabase").And.Contain("has supabase's names (schemas, roles) but not its platform artifacts");
         finding.Evidence.Should().Contain("host 127.0.0.1 matches no provider's host pattern");
         finding.Evidence.Should().Contain(e => e.StartsWith("supabase name signals inside the database: 5/6 found") && e.EndsWith("missing: role supabase_admin"));
         finding.Evidence.Should().Contain(e => e.StartsWith("supabase platform artifacts inside the database: 0/7 found"));
     }
+}
 
+/// <summary>The platform stub creates Supabase's roles too: a server of its own, so the order of tests cannot matter.</summary>
+public sealed class SupabasePlatformProviderTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
     [Fact]
     public async Task Supabase_platform_artifacts_confirm_supabase_from_inside_with_medium_confidence()
     {
         var database = await server.CreateDatabaseAsync(HotDash.Compliance.Audit.Database.Platform.SupabasePlatformStub.Sql);
         await using var session = await Audits.OpenAsync(server.Url(database));
-        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults, TestContext.Current.CancellationToken);
         finding.Severity.Should().Be(Severity.Pass);
         finding.Message.Should().Contain("judged from inside (confidence: medium");
         finding.Evidence.Should().Contain("supabase platform artifacts inside the database: 3/7 found (table auth.schema_migrations, table storage.migrations, publication supabase_realtime); missing: extension pg_graphql, extension supabase_vault, extension pgsodium, setting supautils.reserved_roles");
@@ -80,7 +84,7 @@ public sealed class FlyLikeProviderTests(PostgresServer server) : IClassFixture<
         await server.ExecuteAsync("postgres", "CREATE ROLE flypgadmin LOGIN SUPERUSER");
         var database = await server.CreateDatabaseAsync("CREATE TABLE public.staging (id int);");
         await using var session = await Audits.OpenAsync(server.Url(database));
-        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults, TestContext.Current.CancellationToken);
         finding.Severity.Should().Be(Severity.Error);
         finding.Message.Should().Contain("signature of fly-postgres, not of the declared provider supabase");
         finding.Evidence.Should().Contain("fly-postgres name signals inside the database: 2/2 found (role flypgadmin, database repmgr)");
@@ -94,7 +98,7 @@ public sealed class PlainPostgresProviderTests(PostgresServer server) : IClassFi
     {
         var database = await server.CreateDatabaseAsync("CREATE SCHEMA auth;");
         await using var session = await Audits.OpenAsync(server.Url(database));
-        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults);
+        var finding = await new ProviderAudit().RunAsync(session, Audits.Defaults, TestContext.Current.CancellationToken);
         finding.Severity.Should().Be(Severity.Error);
         finding.Message.Should().StartWith("Cannot confirm that the database is supabase");
         finding.Evidence.Should().Contain(e => e.StartsWith("supabase name signals inside the database: 1/6 found (schema auth)"));

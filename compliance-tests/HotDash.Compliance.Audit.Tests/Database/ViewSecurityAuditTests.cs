@@ -21,7 +21,7 @@ public sealed class ViewSecurityAuditTests(PostgresServer server) : IClassFixtur
             CREATE VIEW private.internal AS SELECT 1 AS one;
             """);
         await using var session = await Audits.OpenAsync(server.Url(database));
-        var findings = await new ViewSecurityAudit().RunAsync(session, Audits.Defaults);
+        var findings = await new ViewSecurityAudit().RunAsync(session, Audits.Defaults, TestContext.Current.CancellationToken);
 
         findings.Should().HaveCount(3, "views outside the audited schemas are not exposed");
         var bypass = findings.Single(f => f.Subject == "view public.order_totals");

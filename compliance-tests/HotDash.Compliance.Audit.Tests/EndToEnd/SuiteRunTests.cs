@@ -9,7 +9,7 @@ namespace HotDash.Compliance.Audit.Tests.EndToEnd;
 
 /// <summary>
 /// The suite as users run it: `samples/run-audit.sh` (disposable PostgreSQL, Supabase-style migrations,
-/// `dotnet test` of HotDash.Compliance.Suite), and the Monday/Thursday mode with no target.
+/// `dotnet test` of samples/HotDash.Compliance.Checks, the suite as the template creates it), and the Monday/Thursday mode with no target.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class SuiteRunTests
@@ -26,18 +26,31 @@ public sealed class SuiteRunTests
         run.ExitCode.Should().NotBe(0, "the sample carries a table without RLS, API exposures and an undersized Chatwoot worker");
         foreach (var table in new[] { "shops", "operators", "tickets", "conversations", "agent_runs", "decisions" })
         {
-            run.Output.Should().Contain($"Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Table_has_row_level_security(table: \"public.{table}\")");
+            run.Output.Should().Contain($"Passed HotDash.Compliance.Checks.Database.Table_has_row_level_security(table: \"public.{table}\")");
         }
 
-        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Table_has_row_level_security(table: \"public.inventory_alerts\")");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Checks.Database.Table_has_row_level_security(table: \"public.inventory_alerts\")");
         run.Output.Should().Contain("Rls_coverage_is_complete(summary: \"RLS coverage: 6/7 tables (86%)\")");
-        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Database_is_the_declared_provider");
-        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Api_roles_cannot_change_or_read_every_row(table: \"public.decisions\")");
-        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Api_roles_cannot_change_or_read_every_row(table: \"public.tickets\")");
-        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Function_cannot_be_called_with_owner_rights(function: \"public.silence_inventory_alerts(p_shop_id bigint)\")");
-        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Function_cannot_be_called_with_owner_rights(function: \"public.operator_shop_ids()\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Checks.Database.Database_is_the_declared_provider");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Checks.Database.Api_roles_cannot_change_or_read_every_row(table: \"public.decisions\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Checks.Database.Api_roles_cannot_change_or_read_every_row(table: \"public.tickets\")");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Checks.Database.Function_cannot_be_called_with_owner_rights(function: \"public.silence_inventory_alerts(p_shop_id bigint)\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Checks.Database.Function_cannot_be_called_with_owner_rights(function: \"public.operator_shop_ids()\")");
         run.Output.Should().Contain($"Evidence report: {reports}/compliance-report.md");
-        run.Output.Should().NotContain("at HotDash.Compliance.Suite.SuiteAudit.", "a failure shows the finding, not the suite's own stack frames");
+        run.Output.Should().NotContain("at HotDash.Compliance.Suite.", "a failure shows the finding, not the suite's own stack frames");
+        run.Output.Should().NotContain("at Xunit.", "nor xUnit's");
+
+        // The run ends with the one-screen summary: the last test result, after every check.
+        var results = Regex.Matches(run.Output, @"^\s+(Passed|Failed|Skipped) HotDash\.Compliance\.Checks\.(\S+?)[ (]", RegexOptions.Multiline).Select(m => m.Groups[2].Value).ToList();
+        results.Should().HaveCountGreaterThan(30).And.EndWith("Summary.Audit_passes");
+        var summary = run.Output[run.Output.LastIndexOf("Failed HotDash.Compliance.Checks.Summary.Audit_passes", StringComparison.Ordinal)..];
+        summary.Should().Contain("HotDash compliance audit FAILED: 10 failing findings on 6 subjects")
+            .And.Contain("FAIL rls: 6/7 pass; HD5001 table public.inventory_alerts")
+            .And.Contain("FAIL fly-memory: 1/2 pass; HD7001,HD7002 hotdash-chatwoot/worker")
+            .And.Contain("ok   provider: 1/1 pass")
+            .And.Contain("skip latency tiles: TILES_URL is not set")
+            .And.Contain($"evidence: {reports}/compliance-report.md");
+        summary.Split('\n').Length.Should().BeLessThan(60, "it fits on one screen");
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "compliance-report.json")));
         var root = json.RootElement;
@@ -57,7 +70,7 @@ public sealed class SuiteRunTests
         var proofs = root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "error" && f.GetProperty("rule").GetString()!.StartsWith("HD50", StringComparison.Ordinal))
             .Select(f => f.GetProperty("message").GetString()!).ToList();
         proofs.Should().HaveCount(3).And.OnlyContain(m => m.Contains("Proved on the disposable database: "), "every exposure is proved by doing it");
-        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.DatabaseComplianceTests.Migration_applies(migration: \"supabase/migrations/20260103000000_operator_tools.");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Checks.Database.Migration_applies(migration: \"supabase/migrations/20260103000000_operator_tools.");
         errors.Should().Contain("HD7001 hotdash-chatwoot/worker @ fly/chatwoot/fly.toml:40", "report paths are relative to the repository root (HOTDASH_REPO_ROOT)");
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine d891394fe65358"));
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine e2865047c14d98"));
@@ -65,14 +78,14 @@ public sealed class SuiteRunTests
         root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(21,
             "two migrations that apply, six tables with RLS, five tables whose policies hold, the exempt policy helper, two exposed schemas, the provider, TicketSummary, " +
             "the web group's memory in fly.toml and on its machine, and its started machine");
-        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.FlyComplianceTests.Process_group_stays_warm(appAndGroup: \"hotdash-chatwoot/app\")");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Checks.Fly.Process_group_stays_warm(appAndGroup: \"hotdash-chatwoot/app\")");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain(
             "API access: 1 table an API role can read or change in full through an always-true policy (HD5006); 1 function an API role can call with its owner's rights (HD5008) (roles anon, authenticated; exposed schemas public, graphql_public)");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Fly memory: 1/2 process groups at their declared minimum (fly.toml and live machines)")
             .And.Contain("Fly warm capacity: 0/1 process groups keep their warm machines (fly.toml and live machines)");
-        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.FlyComplianceTests.Process_group_has_its_memory(appAndGroup: \"hotdash-chatwoot/worker\")");
-        run.Output.Should().Contain("Failed HotDash.Compliance.Suite.StructuredOutputComplianceTests.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.AgentDecision\")");
-        run.Output.Should().Contain("Passed HotDash.Compliance.Suite.StructuredOutputComplianceTests.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.TicketSummary\")");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Checks.Fly.Process_group_has_its_memory(appAndGroup: \"hotdash-chatwoot/worker\")");
+        run.Output.Should().Contain("Failed HotDash.Compliance.Checks.StructuredOutputs.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.AgentDecision\")");
+        run.Output.Should().Contain("Passed HotDash.Compliance.Checks.StructuredOutputs.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.TicketSummary\")");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Structured outputs: 1/2 types accepted by strict mode");
 
         var markdown = File.ReadAllText(Path.Combine(reports, "compliance-report.md"));
@@ -91,16 +104,16 @@ public sealed class SuiteRunTests
             ["HOTDASH_RULES"] = Repository.PathOf("samples", "hotdash.rules.json"),
             ["HOTDASH_REPORT_DIR"] = reports,
         };
-        var suite = Repository.PathOf("compliance-tests", "HotDash.Compliance.Suite");
+        var suite = Repository.PathOf("samples", "HotDash.Compliance.Checks");
 
         var lenient = ProcessRunner.Run("dotnet", Repository.Root, TimeSpan.FromMinutes(5), environment, "test", suite, "--logger", "console;verbosity=normal");
-        lenient.Output.Should().Contain("Skipped HotDash.Compliance.Suite.DatabaseComplianceTests.Database_is_the_declared_provider");
-        lenient.Output.Should().Contain("Skipped HotDash.Compliance.Suite.FlyComplianceTests.Machines_snapshots_are_readable");
+        lenient.Output.Should().Contain("Skipped HotDash.Compliance.Checks.Database.Database_is_the_declared_provider");
+        lenient.Output.Should().Contain("Skipped HotDash.Compliance.Checks.Fly.Machines_snapshots_are_readable");
 
         environment["HOTDASH_AUDIT_REQUIRE_ALL"] = "1";
         var strict = ProcessRunner.Run("dotnet", Repository.Root, TimeSpan.FromMinutes(5), environment, "test", suite, "--no-build", "--logger", "console;verbosity=normal");
         strict.ExitCode.Should().NotBe(0);
-        strict.Output.Should().Contain("Failed HotDash.Compliance.Suite.DatabaseComplianceTests.Database_is_the_declared_provider");
+        strict.Output.Should().Contain("Failed HotDash.Compliance.Checks.Database.Database_is_the_declared_provider");
         strict.Output.Should().Contain("database not audited: HOTDASH_DATABASE_URL is not set").And.Contain("(HOTDASH_AUDIT_REQUIRE_ALL=1)");
         strict.Output.Should().Contain("fly-machines not audited: HOTDASH_FLY_MACHINES is not set");
     }

@@ -53,7 +53,7 @@ public class FlyConfigFixtureTests
     {
         var tested = typeof(FlyConfigFixtureTests).GetMethod(nameof(Each_real_file_gives_flyctls_memory_per_group))!
             .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
-            .Select(a => (string)a.GetData(null!).First()[0]).Append("datasektionen__haj__fly.production.toml");
+            .Select(a => (string)a.Data[0]!).Append("datasektionen__haj__fly.production.toml");
         Directory.GetFiles(Fixtures, "*.toml").Select(Path.GetFileName).Should().BeEquivalentTo(tested);
     }
 

@@ -18,9 +18,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public int Port => _server?.Port ?? throw new InvalidOperationException("the server has not started");
 
-    public async Task InitializeAsync() => _server = await LocalPostgres.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await LocalPostgres.StartAsync();
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {

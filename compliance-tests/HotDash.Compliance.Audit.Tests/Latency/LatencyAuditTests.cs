@@ -28,7 +28,7 @@ public sealed class LoopbackServer : IAsyncLifetime
 
     public string? LastAuthorization { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -56,7 +56,7 @@ public sealed class LoopbackServer : IAsyncLifetime
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {
@@ -79,7 +79,7 @@ public sealed class LatencyAuditTests(LoopbackServer server) : IClassFixture<Loo
     {
         server.Reset();
         var charts = Directory.CreateTempSubdirectory("hotdash-latency-").FullName;
-        var result = await LatencyAudit.RunAsync(Rules(new LatencyEndpoint { Name = "tiles", Url = server.BaseUrl + "/fast", Samples = 12, Warmup = 3, Budgets = new LatencyBudgets { P95 = 2000 } }), NoEnvironment, charts);
+        var result = await LatencyAudit.RunAsync(Rules(new LatencyEndpoint { Name = "tiles", Url = server.BaseUrl + "/fast", Samples = 12, Warmup = 3, Budgets = new LatencyBudgets { P95 = 2000 } }), NoEnvironment, charts, cancellationToken: TestContext.Current.CancellationToken);
 
         var finding = result.Findings.Single();
         finding.Severity.Should().Be(Severity.Pass);
@@ -93,7 +93,7 @@ public sealed class LatencyAuditTests(LoopbackServer server) : IClassFixture<Loo
     [Fact]
     public async Task A_slow_endpoint_fails_its_budget_with_the_slowest_sample()
     {
-        var result = await LatencyAudit.RunAsync(Rules(new LatencyEndpoint { Name = "slow tiles", Url = server.BaseUrl + "/slow", Samples = 3, Warmup = 0, Budgets = new LatencyBudgets { P50 = 100, P95 = 100 } }), NoEnvironment, null);
+        var result = await LatencyAudit.RunAsync(Rules(new LatencyEndpoint { Name = "slow tiles", Url = server.BaseUrl + "/slow", Samples = 3, Warmup = 0, Budgets = new LatencyBudgets { P50 = 100, P95 = 100 } }), NoEnvironment, null, cancellationToken: TestContext.Current.CancellationToken);
 
         var finding = result.Findings.Single();
         finding.Severity.Should().Be(Severity.Error);
@@ -107,7 +107,7 @@ public sealed class LatencyAuditTests(LoopbackServer server) : IClassFixture<Loo
     {
         var result = await LatencyAudit.RunAsync(Rules(
             new LatencyEndpoint { Name = "broken", Url = server.BaseUrl + "/error", Samples = 2, Warmup = 0 },
-            new LatencyEndpoint { Name = "hanging", Url = server.BaseUrl + "/hang", Samples = 2, Warmup = 0, TimeoutMs = 100 }), NoEnvironment, null);
+            new LatencyEndpoint { Name = "hanging", Url = server.BaseUrl + "/hang", Samples = 2, Warmup = 0, TimeoutMs = 100 }), NoEnvironment, null, cancellationToken: TestContext.Current.CancellationToken);
 
         result.Findings.Single(f => f.Subject == "endpoint broken").Message.Should().Contain("2/2 requests did not answer 200 (sample #1: status 500)");
         var hanging = result.Findings.Single(f => f.Subject == "endpoint hanging");
@@ -125,7 +125,7 @@ public sealed class LatencyAuditTests(LoopbackServer server) : IClassFixture<Loo
         };
         var result = await LatencyAudit.RunAsync(Rules(
             new LatencyEndpoint { Name = "staging tiles", UrlFromEnv = "TILES_URL", Samples = 1, Warmup = 0, Headers = [new LatencyHeader("Authorization", null, "TILES_TOKEN")] },
-            new LatencyEndpoint { Name = "production tiles", UrlFromEnv = "PROD_TILES_URL" }), name => environment.GetValueOrDefault(name), null);
+            new LatencyEndpoint { Name = "production tiles", UrlFromEnv = "PROD_TILES_URL" }), name => environment.GetValueOrDefault(name), null, cancellationToken: TestContext.Current.CancellationToken);
 
         result.NotConfigured["production tiles"].Should().Be("PROD_TILES_URL is not set: endpoint 'production tiles' was not measured");
         var finding = result.Findings.Single();

@@ -145,7 +145,7 @@ public sealed class MigrationsAuditTests(PostgresServer server) : IClassFixture<
     {
         var database = await server.CreateDatabaseAsync("CREATE TABLE public.precious (id int);");
         await using var connection = new NpgsqlConnection(server.ConnectionString(database));
-        await connection.OpenAsync();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
         var prove = () => DisposableDatabase.EnsureDisposableAsync(connection);
         (await prove.Should().ThrowAsync<InvalidOperationException>())
             .WithMessage($"refusing to prove exposures in database '{database}'*the audit did not create it*never HOTDASH_DATABASE_URL*");

@@ -64,7 +64,7 @@ public class BaselineTests
             "HOTDASH_BASELINE_REPORT" => baseline,
             _ => null,
         });
-        var outcome = await AuditRunner.RunAsync(settings);
+        var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
         outcome.Report.SinceBaseline!.Fixed.Should().Equal("HD7004 gone/app");
         outcome.Report.SinceBaseline.Persisting.Should().Contain("HD7001 hotdash-chatwoot/worker");
         var (markdown, json) = ReportWriter.Write(outcome.Report, reports, null);

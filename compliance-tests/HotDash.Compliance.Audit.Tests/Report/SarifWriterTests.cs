@@ -39,7 +39,7 @@ public class SarifWriterTests
             "HOTDASH_REPORT_DIR" => reports,
             _ => null,
         });
-        var outcome = await AuditRunner.RunAsync(settings);
+        var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
         outcome.Findings.Should().Contain(f => f.RuleId == "HD7001" && f.Location == "fly/chatwoot/fly.toml:40", "report paths are relative to the repository root");
 
         var path = SarifWriter.Write(outcome.Report, Path.Combine(reports, "audit.sarif"), settings.RepoRoot);

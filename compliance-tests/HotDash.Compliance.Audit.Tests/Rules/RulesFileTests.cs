@@ -138,7 +138,7 @@ public class RulesFileTests
     [Fact]
     public async Task The_fast_gate_and_njsonschema_agree_on_every_structural_variant_of_the_canonical_file()
     {
-        var schema = await NJsonSchema.JsonSchema.FromJsonAsync(RulesFile.SchemaText);
+        var schema = await NJsonSchema.JsonSchema.FromJsonAsync(RulesFile.SchemaText, TestContext.Current.CancellationToken);
         var original = Repository.Read("rules", "canonical-stack.json");
         var paths = new List<object[]>();
         void Collect(System.Text.Json.Nodes.JsonNode? node, object[] path)

@@ -2,7 +2,6 @@ using System.Linq;
 using HotDash.Compliance.Audit.Database;
 using HotDash.Compliance.Audit.Database.Access;
 using HotDash.Compliance.Audit.Migrations;
-using Xunit.Abstractions;
 
 namespace HotDash.Compliance.Suite;
 
@@ -10,7 +9,7 @@ namespace HotDash.Compliance.Suite;
 /// RLS coverage, view security, what the API roles can actually do, and the database provider of
 /// HOTDASH_DATABASE_URL. One test case per table, view, function, bucket and exposed schema.
 /// </summary>
-public sealed class DatabaseComplianceTests(ITestOutputHelper output)
+public abstract class DatabaseCompliance
 {
     private const string NotAudited = "(database not audited)";
 
@@ -41,84 +40,84 @@ public sealed class DatabaseComplianceTests(ITestOutputHelper output)
     public static TheoryData<string> Coverage() =>
         SuiteAudit.Subjects(o => o.Rls is null ? [] : [o.Rls.Summary], NotAudited);
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Tables))]
     public void Table_has_row_level_security(string table)
     {
         SuiteAudit.RequireAudited("database");
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == RlsAudit.Concern && f.Subject == "table " + table).ToList(), output);
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == RlsAudit.Concern && f.Subject == "table " + table).ToList());
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Coverage))]
     public void Rls_coverage_is_complete(string summary)
     {
         SuiteAudit.RequireAudited("database");
-        output.WriteLine(summary);
+        SuiteAudit.Log(summary);
         var rls = SuiteAudit.Outcome.Rls!;
         var uncovered = rls.Findings.Where(f => f.Fails && f.Concern == RlsAudit.Concern).Select(f => f.Subject).ToList();
-        Assert.True(uncovered.Count == 0, $"{summary}; not covered: {string.Join(", ", uncovered)}");
+        SuiteAudit.FailWhen(uncovered.Count > 0, $"{summary}; not covered: {string.Join(", ", uncovered)}");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Rls_exemptions_name_existing_tables()
     {
         SuiteAudit.RequireAudited("database");
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.RuleId == "HD5005").ToList(), output);
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.RuleId == "HD5005").ToList());
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Views))]
     public void View_runs_with_the_callers_rights(string view)
     {
         SuiteAudit.RequireAudited("database");
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern && f.Subject == "view " + view).ToList(), output);
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern && f.Subject == "view " + view).ToList());
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(PolicyTables))]
     public void Api_roles_cannot_change_or_read_every_row(string table) => AssertSubject(PolicyAudit.Concern, "table " + table);
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Functions))]
     public void Function_cannot_be_called_with_owner_rights(string function) => AssertSubject(FunctionAudit.Concern, "function " + function);
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(PrivateRelationViews))]
     public void View_does_not_expose_a_private_relation(string view) => AssertSubject(PrivateRelationAudit.Concern, "view " + view);
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Buckets))]
     public void Storage_bucket_does_not_list_every_object(string bucket) => AssertSubject(StorageBucketAudit.Concern, "bucket " + bucket);
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(ExposedSchemas))]
     public void Exposed_schema_is_audited(string schema) => AssertSubject(ExposedSchemaAudit.Concern, "schema " + schema);
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Migrations))]
     public void Migration_applies(string migration)
     {
         // The pull-request mode only: the Monday/Thursday audit of a live database has no migrations to apply.
-        Skip.If(SuiteAudit.Settings.Migrations is null, "HOTDASH_MIGRATIONS is not set: no migrations were applied to a disposable database");
+        Assert.SkipWhen(SuiteAudit.Settings.Migrations is null, "HOTDASH_MIGRATIONS is not set: no migrations were applied to a disposable database");
         AssertSubject(MigrationApplier.Concern, "migration " + migration);
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Access))]
     public void Api_access_summary(string summary)
     {
         SuiteAudit.RequireAudited("database");
-        output.WriteLine(summary);
+        SuiteAudit.Log(summary);
         var exposures = SuiteAudit.Outcome.Findings.Where(f => f.Fails && AccessConcerns.Contains(f.Concern)).Select(f => $"{f.RuleId} {f.Subject}").Distinct().ToList();
-        Assert.True(exposures.Count == 0, $"{summary}; exposures: {string.Join(", ", exposures)}");
+        SuiteAudit.FailWhen(exposures.Count > 0, $"{summary}; exposures: {string.Join(", ", exposures)}");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Database_is_the_declared_provider()
     {
         SuiteAudit.RequireAudited("database");
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ProviderAudit.Concern).ToList(), output);
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ProviderAudit.Concern).ToList());
     }
 
     private static TheoryData<string> Subjects(string concern, string prefix, string placeholder) =>
@@ -127,6 +126,6 @@ public sealed class DatabaseComplianceTests(ITestOutputHelper output)
     private void AssertSubject(string concern, string subject)
     {
         SuiteAudit.RequireAudited("database");
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == concern && f.Subject == subject).ToList(), output);
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == concern && f.Subject == subject).ToList());
     }
 }

@@ -1,0 +1,38 @@
+using System.Linq;
+using HotDash.Compliance.Audit.Fly;
+
+namespace HotDash.Compliance.Suite;
+
+/// <summary>Fly.io memory per (app, process group), as fly.toml declares it and as the live machines run it.</summary>
+public abstract class FlyCompliance
+{
+    public static TheoryData<string> ProcessGroups() =>
+        SuiteAudit.Subjects(o => o.Fly?.Subjects ?? [], "(no Fly apps in the rules)");
+
+    [Theory]
+    [MemberData(nameof(ProcessGroups))]
+    public void Process_group_has_its_memory(string appAndGroup)
+    {
+        Assert.SkipWhen(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyMemoryAudit.Concern && (f.Subject == appAndGroup || f.Subject == "app " + appAndGroup.Split('/')[0])).ToList());
+    }
+
+    public static TheoryData<string> WarmGroups() =>
+        SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == FlyWarmCapacityAudit.Concern).Select(f => f.Subject).Distinct(), "(no warm capacity in the rules)");
+
+    [Theory]
+    [MemberData(nameof(WarmGroups))]
+    public void Process_group_stays_warm(string appAndGroup)
+    {
+        Assert.SkipWhen(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyWarmCapacityAudit.Concern && f.Subject == appAndGroup).ToList());
+    }
+
+    [Fact]
+    public void Machines_snapshots_are_readable()
+    {
+        Assert.SkipWhen(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
+        SuiteAudit.RequireAudited("fly-machines");
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyMemoryAudit.Concern && (f.Subject == "machines snapshot" || f.Location.EndsWith(".json", System.StringComparison.Ordinal))).ToList());
+    }
+}
