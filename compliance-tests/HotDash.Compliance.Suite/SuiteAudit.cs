@@ -37,7 +37,10 @@ public static class SuiteAudit
         {
             var outcome = AuditRunner.RunAsync(settings).GetAwaiter().GetResult();
             var (markdown, json) = ReportWriter.Write(outcome.Report, settings.ReportDirectory, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
-            ReportPaths = settings.Sarif is { } sarif ? [markdown, json, SarifWriter.Write(outcome.Report, sarif, settings.RepoRoot)] : [markdown, json];
+            var effectiveRules = outcome.Rules.WriteEffectiveRules(settings.ReportDirectory, settings.RepoRoot);
+            ReportPaths = settings.Sarif is { } sarif
+                ? [markdown, json, effectiveRules, SarifWriter.Write(outcome.Report, sarif, settings.RepoRoot)]
+                : [markdown, json, effectiveRules];
             return (outcome, null);
         }
         catch (RulesFileException e)

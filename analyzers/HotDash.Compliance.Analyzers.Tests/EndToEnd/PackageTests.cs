@@ -73,6 +73,31 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     }
 
     [Fact]
+    public void A_rules_file_that_extends_files_by_path_gets_them_from_the_build_targets()
+    {
+        // hotdash.rules.json -> shared/team.rules.json -> shared/org/base.rules.json -> hotdash:canonical
+        var project = _package.NewConsumer(
+            ReadsToken.Replace("var token = System.Environment.GetEnvironmentVariable(\"SHOPIFY_ADMIN_TOKEN\");",
+                "var token = System.Environment.GetEnvironmentVariable(\"SHOPIFY_ADMIN_TOKEN\") + System.Environment.GetEnvironmentVariable(\"TEAM_KEY\") + System.Environment.GetEnvironmentVariable(\"ORG_KEY\");"),
+            editorConfig: null,
+            rules: """{ "version": 1, "extends": "shared/team.rules.json" }""");
+        Directory.CreateDirectory(Path.Combine(project, "shared", "org"));
+        File.WriteAllText(Path.Combine(project, "shared", "team.rules.json"),
+            """{ "version": 1, "extends": "org/base.rules.json", "configuration": { "deprecatedKeys": [ { "key": "TEAM_KEY", "replacement": "use the team vault" } ] } }""");
+        File.WriteAllText(Path.Combine(project, "shared", "org", "base.rules.json"),
+            "{\n  \"version\": 1,\n  \"extends\": \"hotdash:canonical\",\n  \"configuration\": { \"deprecatedKeys\": [ { \"key\": \"ORG_KEY\", \"replacement\": \"use the org vault\" } ] }\n}\n");
+
+        var result = Build(project);
+        result.Diagnostics.Where(d => d.Id == "HD1001").Select(d => d.Message).Should().HaveCount(3, result.Output)
+            .And.Contain(m => m.Contains("'SHOPIFY_ADMIN_TOKEN'")).And.Contain(m => m.Contains("'TEAM_KEY'")).And.Contain(m => m.Contains("'ORG_KEY'"));
+
+        // A mistake two files away is reported in that file, at its line and column.
+        File.WriteAllText(Path.Combine(project, "shared", "org", "base.rules.json"), "{\n  \"version\": 1,\n  \"colour\": \"red\"\n}\n");
+        var broken = Build(project);
+        broken.Diagnostics.Should().ContainSingle(d => d.Id == "HD0001" && d.File.EndsWith("base.rules.json") && d.Line == 3 && d.Column == 3, broken.Output);
+    }
+
+    [Fact]
     public void A_malformed_rules_file_gives_HD0001_at_its_location_and_the_defaults_apply()
     {
         var project = _package.NewConsumer(ReadsToken, editorConfig: null, rules: "{\n  \"version\": 1,\n  \"bogus\": true\n}\n");

@@ -38,7 +38,7 @@ public class HD0001RulesFileTests
             """,
             Expected(4, 54, 4, 55, "$.configuration.deprecatedKeys[0].replacement", "expected string, found integer"),
             Expected(6, 108, 6, 114, "$.fly.apps[0].processes[0].minMemory", "\"lots\" does not match the pattern ^[0-9]+(\\.[0-9]+)?\\s*([kKmMgGtT][iI]?[bB]?)?$"),
-            Expected(7, 3, 7, 11, "$.colour", "unknown property 'colour'; known properties: $schema, version, configuration, bannedApis, structuredOutputs, database, fly, latency"));
+            Expected(7, 3, 7, 11, "$.colour", "unknown property 'colour'; known properties: $schema, version, extends, configuration, bannedApis, structuredOutputs, database, fly, latency"));
 
     [Fact]
     public Task An_exemption_without_a_reason_is_reported() =>
@@ -66,6 +66,33 @@ public class HD0001RulesFileTests
         VerifyHD1001.VerifyAsync(
             """class C { string? M() => System.Environment.GetEnvironmentVariable("SHOPIFY_ADMIN_TOKEN") + System.Environment.GetEnvironmentVariable({|HD1001:"OLD_KEY"|}); }""",
             """{ "version": 1, "configuration": { "deprecatedKeys": [ { "key": "OLD_KEY", "replacement": "use NEW_KEY" } ] } }""");
+
+    [Fact]
+    public Task Rules_that_extend_a_file_apply_what_both_declare()
+    {
+        var test = VerifyHD1001.Create(
+            """class C { string? M() => System.Environment.GetEnvironmentVariable({|HD1001:"SHOPIFY_ADMIN_TOKEN"|}) + System.Environment.GetEnvironmentVariable({|HD1001:"OLD_KEY"|}) + System.Environment.GetEnvironmentVariable({|HD1001:"TEAM_KEY"|}); }""",
+            """{ "version": 1, "extends": "../shared/team.rules.json", "configuration": { "deprecatedKeys": [ { "key": "OLD_KEY", "replacement": "use NEW_KEY" } ] } }""");
+        test.TestState.AdditionalFiles.Add(("/shared/team.rules.json",
+            """{ "version": 1, "extends": "hotdash:canonical", "configuration": { "deprecatedKeys": [ { "key": "TEAM_KEY", "replacement": "use the team's vault" } ] } }"""));
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public Task A_problem_in_an_extended_file_is_reported_in_that_file()
+    {
+        var test = Verify.Create("class C { }", """{ "version": 1, "extends": "base.rules.json" }""");
+        test.TestState.AdditionalFiles.Add(("/repo/base.rules.json", "{\n  \"version\": 1,\n  \"colour\": \"red\"\n}"));
+        test.ExpectedDiagnostics.Add(new DiagnosticResult(Descriptors.RulesFileInvalid)
+            .WithSpan("/repo/base.rules.json", 3, 3, 3, 11)
+            .WithArguments("$.colour", "unknown property 'colour'; known properties: $schema, version, extends, configuration, bannedApis, structuredOutputs, database, fly, latency"));
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public Task An_extended_file_the_build_did_not_pass_is_reported_at_extends_and_says_how_to_add_it() =>
+        Verify.VerifyAsync("class C { }", """{ "version": 1, "extends": "../org.rules.json" }""",
+            Expected(1, 28, 1, 47, "$.extends", "cannot extend '../org.rules.json': /org.rules.json is not among the project's AdditionalFiles; the HotDash.Compliance build targets add the files a rules file extends, three levels deep: for a longer chain add <AdditionalFiles Include=\"/org.rules.json\" HotDashRulesBase=\"true\" />"));
 
     private static DiagnosticResult Expected(int line, int column, int endLine, int endColumn, string where, string message) =>
         new DiagnosticResult(Descriptors.RulesFileInvalid)

@@ -9,12 +9,19 @@ namespace HotDash.Compliance.Analyzers.Json;
 /// <summary>A problem with a JSON text (syntax, schema or meaning): the JSON path, what is wrong, and where.</summary>
 internal sealed class JsonProblem
 {
-    public JsonProblem(string path, string message, int start, int length)
+    public JsonProblem(string path, string message, int start, int length, string? origin = null)
     {
         Path = path;
         Message = message;
         Start = start;
         Length = length;
+        Origin = origin;
+    }
+
+    /// <summary>At a value, in the document it was written in.</summary>
+    public JsonProblem(string path, string message, JsonValue at)
+        : this(path, message, at.Start, at.Length, at.Origin)
+    {
     }
 
     /// <summary>JSONPath of the offending value, e.g. <c>$.fly.apps[0].processes[0].minMemory</c>; empty for syntax errors.</summary>
@@ -25,6 +32,9 @@ internal sealed class JsonProblem
     public int Start { get; }
 
     public int Length { get; }
+
+    /// <summary>The document the offsets refer to, when rules are combined from several (see <see cref="JsonValue.Origin"/>); null for a single text.</summary>
+    public string? Origin { get; }
 }
 
 /// <summary>
@@ -41,6 +51,10 @@ internal sealed class JsonSchemaSubsetValidator
         "$schema", "$id", "title", "description", "definitions", "$ref",
         "type", "properties", "additionalProperties", "required", "items",
         "enum", "pattern", "minimum", "maximum", "minLength", "minItems",
+
+        // An annotation of ours: the property that names an array's entries, by which rules that extend
+        // other rules merge them (RulesComposer).
+        "x-mergeKey",
     };
 
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
@@ -95,14 +109,14 @@ internal sealed class JsonSchemaSubsetValidator
         var types = TypesOf(schema);
         if (types.Count > 0 && !types.Any(t => Matches(t, value)))
         {
-            violations.Add(new JsonProblem(path, $"expected {string.Join(" or ", types)}, found {Describe(value)}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"expected {string.Join(" or ", types)}, found {Describe(value)}", value));
             return;
         }
 
         if (schema.Get("enum") is { Kind: JsonKind.Array } allowed && !allowed.Items.Any(a => JsonEquals(a, value)))
         {
             var list = string.Join(", ", allowed.Items.Select(Render));
-            violations.Add(new JsonProblem(path, $"{Render(value)} is not one of the allowed values: {list}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"{Render(value)} is not one of the allowed values: {list}", value));
         }
 
         switch (value.Kind)
@@ -113,7 +127,7 @@ internal sealed class JsonSchemaSubsetValidator
             case JsonKind.Array:
                 if (schema.GetInt64("minItems") is { } minItems && value.Items.Count < minItems)
                 {
-                    violations.Add(new JsonProblem(path, $"expected at least {minItems} item(s), found {value.Items.Count}", value.Start, value.Length));
+                    violations.Add(new JsonProblem(path, $"expected at least {minItems} item(s), found {value.Items.Count}", value));
                 }
 
                 if (schema.Get("items") is { Kind: JsonKind.Object } itemSchema)
@@ -142,7 +156,7 @@ internal sealed class JsonSchemaSubsetValidator
             if (required.Kind == JsonKind.String && value.Find(required.Text!) is null)
             {
                 // Point at the opening brace: the property is missing, so there is nothing else to point at.
-                violations.Add(new JsonProblem(AppendName(path, required.Text!), $"missing required property '{required.Text}'", value.Start, 1));
+                violations.Add(new JsonProblem(AppendName(path, required.Text!), $"missing required property '{required.Text}'", value.Start, 1, value.Origin));
             }
         }
 
@@ -157,7 +171,7 @@ internal sealed class JsonSchemaSubsetValidator
             else if (additional?.Kind == JsonKind.False)
             {
                 var known = properties is null ? string.Empty : $"; known properties: {string.Join(", ", properties.Members.Select(m => m.Name))}";
-                violations.Add(new JsonProblem(memberPath, $"unknown property '{member.Name}'{known}", member.NameStart, member.NameLength));
+                violations.Add(new JsonProblem(memberPath, $"unknown property '{member.Name}'{known}", member.NameStart, member.NameLength, member.Value.Origin));
             }
             else if (additional?.Kind == JsonKind.Object)
             {
@@ -171,7 +185,7 @@ internal sealed class JsonSchemaSubsetValidator
         var text = value.Text!;
         if (schema.GetInt64("minLength") is { } minLength && text.Length < minLength)
         {
-            violations.Add(new JsonProblem(path, minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters long", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters long", value));
         }
 
         if (schema.GetString("pattern") is { } pattern)
@@ -192,7 +206,7 @@ internal sealed class JsonSchemaSubsetValidator
 
             if (!matches)
             {
-                violations.Add(new JsonProblem(path, $"\"{text}\" does not match the pattern {pattern}", value.Start, value.Length));
+                violations.Add(new JsonProblem(path, $"\"{text}\" does not match the pattern {pattern}", value));
             }
         }
     }
@@ -207,13 +221,13 @@ internal sealed class JsonSchemaSubsetValidator
         if (schema.Get("minimum") is { IsNumber: true } min &&
             double.TryParse(min.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var minimum) && number < minimum)
         {
-            violations.Add(new JsonProblem(path, $"{value.Text} is less than the minimum of {min.Text}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"{value.Text} is less than the minimum of {min.Text}", value));
         }
 
         if (schema.Get("maximum") is { IsNumber: true } max &&
             double.TryParse(max.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var maximum) && number > maximum)
         {
-            violations.Add(new JsonProblem(path, $"{value.Text} is greater than the maximum of {max.Text}", value.Start, value.Length));
+            violations.Add(new JsonProblem(path, $"{value.Text} is greater than the maximum of {max.Text}", value));
         }
     }
 

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -25,18 +27,18 @@ public sealed class RulesFileAnalyzer : DiagnosticAnalyzer
 
             start.RegisterAdditionalFileAction(fileContext =>
             {
-                if (!rules.IsRulesFile(fileContext.AdditionalFile))
-                {
-                    return;
-                }
-
-                var text = fileContext.AdditionalFile.GetText(fileContext.CancellationToken);
+                // A problem is reported in the file that holds it: the rules file, or a file it extends.
+                var isRulesFile = rules.IsRulesFile(fileContext.AdditionalFile);
+                var here = result.Problems.Where(p => isRulesFile
+                    ? p.Origin is null || !result.ExtendsAFile || string.Equals(p.Origin, fileContext.AdditionalFile.Path, StringComparison.Ordinal)
+                    : string.Equals(p.Origin, fileContext.AdditionalFile.Path, StringComparison.Ordinal)).ToList();
+                var text = here.Count == 0 ? null : fileContext.AdditionalFile.GetText(fileContext.CancellationToken);
                 if (text is null)
                 {
                     return;
                 }
 
-                foreach (var problem in result.Problems)
+                foreach (var problem in here)
                 {
                     var where = problem.Path.Length == 0 ? "JSON syntax" : problem.Path;
                     fileContext.ReportDiagnostic(Diagnostic.Create(

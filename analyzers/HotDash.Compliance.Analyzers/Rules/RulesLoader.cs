@@ -12,11 +12,21 @@ namespace HotDash.Compliance.Analyzers.Rules;
 /// <summary>Rules, or the problems that kept a file from loading.</summary>
 internal sealed class RulesLoadResult
 {
-    public RulesLoadResult(HotDashRules? rules, ImmutableArray<JsonProblem> problems)
+    public RulesLoadResult(HotDashRules? rules, ImmutableArray<JsonProblem> problems, ComposedRules? composed = null, bool extendsAFile = false)
     {
         Rules = rules;
         Problems = problems;
+        Composed = composed;
+        ExtendsAFile = extendsAFile;
     }
+
+    /// <summary>The file with what it extends; null when the text could not be read as rules at all.</summary>
+    public ComposedRules? Composed { get; }
+
+    /// <summary>The file extends another file by path, which only the caller can find (the analyzers: among AdditionalFiles).</summary>
+    public bool ExtendsAFile { get; }
+
+    public RulesLoadResult AsExtendingAFile() => new(Rules, Problems, Composed, extendsAFile: true);
 
     public HotDashRules? Rules { get; }
 
@@ -34,8 +44,11 @@ internal static class RulesLoader
 
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
 
-    private static readonly Lazy<JsonSchemaSubsetValidator> Schema = new(() =>
-        new JsonSchemaSubsetValidator(JsonParser.Parse(ReadResource("canonical-stack.schema.json")).Value!));
+    private static readonly Lazy<JsonValue> SchemaRoot = new(() => JsonParser.Parse(ReadResource("canonical-stack.schema.json")).Value!);
+
+    private static readonly Lazy<JsonSchemaSubsetValidator> Schema = new(() => new JsonSchemaSubsetValidator(SchemaRoot.Value));
+
+    private static readonly Lazy<RulesText> CanonicalText = new(() => new RulesText(RulesComposer.Canonical, ReadResource("canonical-stack.json")));
 
     private static readonly Lazy<HotDashRules> BuiltInDefaults = new(() =>
     {
@@ -48,20 +61,36 @@ internal static class RulesLoader
 
     public static HotDashRules Defaults => BuiltInDefaults.Value;
 
+    /// <summary>Loads rules that extend nothing or the built-in canonical rules; a file named by path is reported missing.</summary>
     public static RulesLoadResult Load(string text, string origin)
     {
-        var parsed = JsonParser.Parse(text);
-        if (!parsed.Succeeded)
+        var extendsAFile = false;
+        var result = Load(new RulesText(origin, text), (reference, from) =>
         {
-            return Failed(new JsonProblem(string.Empty, parsed.Error!, parsed.ErrorOffset, 1));
+            if (RulesComposer.RelativeTarget(reference, from.Origin) is null)
+            {
+                return (CanonicalText.Value, null);
+            }
+
+            extendsAFile = true;
+            return (null, "a rules file named by path can only be read where its folder is known");
+        });
+        return extendsAFile ? result.AsExtendingAFile() : result;
+    }
+
+    /// <summary>The built-in canonical rules, for an <c>extends</c> resolver.</summary>
+    public static RulesText Canonical => CanonicalText.Value;
+
+    public static RulesLoadResult Load(RulesText file, Func<string, RulesText, (RulesText? Document, string? Missing)> resolve)
+    {
+        var composed = RulesComposer.Compose(file, resolve, Schema.Value, SchemaRoot.Value);
+        if (composed.Problems.Count > 0)
+        {
+            return new RulesLoadResult(null, composed.Problems.ToImmutableArray(), composed);
         }
 
-        var root = parsed.Value!;
-        var violations = Schema.Value.Validate(root);
-        if (violations.Count > 0)
-        {
-            return Failed(violations.ToArray());
-        }
+        var root = composed.Root!;
+        var origin = file.Origin;
 
         var problems = new List<JsonProblem>();
         var configuration = root.Get("configuration");
@@ -87,7 +116,7 @@ internal static class RulesLoader
             }
             catch (ArgumentException e)
             {
-                problems.Add(new JsonProblem($"$.configuration.secretPatterns[{index}].pattern", $"not a valid .NET regular expression: {e.Message}", patternValue.Start, patternValue.Length));
+                problems.Add(new JsonProblem($"$.configuration.secretPatterns[{index}].pattern", $"not a valid .NET regular expression: {e.Message}", patternValue));
             }
 
             index++;
@@ -116,10 +145,10 @@ internal static class RulesLoader
 
         if (problems.Count > 0)
         {
-            return Failed(problems.ToArray());
+            return new RulesLoadResult(null, problems.ToImmutableArray(), composed);
         }
 
-        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database, structuredOutputs), ImmutableArray<JsonProblem>.Empty);
+        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database, structuredOutputs), ImmutableArray<JsonProblem>.Empty, composed);
     }
 
     private static EntryPoint ReadEntryPoint(JsonValue entry)
@@ -152,8 +181,6 @@ internal static class RulesLoader
         result.MaxLargeEnumStringLength = Get("maxLargeEnumStringLength", result.MaxLargeEnumStringLength);
         return result;
     }
-
-    private static RulesLoadResult Failed(params JsonProblem[] problems) => new(null, problems.ToImmutableArray());
 
     private static string ReadResource(string name)
     {

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Immutable;
 using System.IO;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -36,8 +38,11 @@ internal sealed class CompilationRules
 /// </summary>
 internal static class RulesProvider
 {
-    /// <summary>MSBuild item metadata the package's props set on the rules file.</summary>
+    /// <summary>MSBuild item metadata the package's targets set on the rules file.</summary>
     public const string RulesMetadataKey = "build_metadata.AdditionalFiles.HotDashRules";
+
+    /// <summary>MSBuild item metadata the package's targets set on the files the rules file extends.</summary>
+    public const string BaseRulesMetadataKey = "build_metadata.AdditionalFiles.HotDashRulesBase";
 
     private static readonly SourceTextValueProvider<RulesLoadResult> Cache =
         new(text => RulesLoader.Load(text.ToString(), "rules file"));
@@ -45,38 +50,71 @@ internal static class RulesProvider
     [System.Diagnostics.CodeAnalysis.SuppressMessage("MicrosoftCodeAnalysisPerformance", "RS1012", Justification = "Reads rules for the calling analyzer, which registers the actions.")]
     public static CompilationRules Get(CompilationStartAnalysisContext context)
     {
-        foreach (var file in context.Options.AdditionalFiles)
+        // The file the build names (HotDashRules metadata) wins over one that only has the name: the files it
+        // extends may be called hotdash.rules.json too.
+        var file = context.Options.AdditionalFiles.FirstOrDefault(f => HasMetadata(context.Options, f, RulesMetadataKey))
+            ?? context.Options.AdditionalFiles.FirstOrDefault(f => !HasMetadata(context.Options, f, BaseRulesMetadataKey) && HasRulesFileName(f));
+        var text = file?.GetText(context.CancellationToken);
+        if (file is null || text is null)
         {
-            if (!IsRulesFile(context.Options, file))
-            {
-                continue;
-            }
-
-            var text = file.GetText(context.CancellationToken);
-            if (text is null)
-            {
-                continue;
-            }
-
-            if (context.TryGetValue(text, Cache, out var result) && result.Rules is not null)
-            {
-                return new CompilationRules(result.Rules.WithOrigin(file.Path), file, result);
-            }
-
-            return new CompilationRules(RulesLoader.Defaults, file, result);
+            return new CompilationRules(RulesLoader.Defaults, null, null);
         }
 
-        return new CompilationRules(RulesLoader.Defaults, null, null);
+        if (!context.TryGetValue(text, Cache, out var result))
+        {
+            return new CompilationRules(RulesLoader.Defaults, file, null);
+        }
+
+        if (result.ExtendsAFile)
+        {
+            // Not cached by text: the result depends on the files it extends as well.
+            var files = context.Options.AdditionalFiles;
+            result = RulesLoader.Load(new RulesText(file.Path, text.ToString()), (reference, from) => Resolve(files, reference, from, context.CancellationToken)).AsExtendingAFile();
+        }
+
+        return result.Rules is not null
+            ? new CompilationRules(result.Rules.WithOrigin(file.Path), file, result)
+            : new CompilationRules(RulesLoader.Defaults, file, result);
     }
 
-    public static bool IsRulesFile(AnalyzerOptions options, AdditionalText file)
+    private static (RulesText? Document, string? Missing) Resolve(ImmutableArray<AdditionalText> files, string reference, RulesText from, System.Threading.CancellationToken cancellationToken)
     {
-        if (options.AnalyzerConfigOptionsProvider.GetOptions(file).TryGetValue(RulesMetadataKey, out var flag) &&
-            string.Equals(flag, "true", StringComparison.OrdinalIgnoreCase))
+        var target = RulesComposer.RelativeTarget(reference, from.Origin);
+        if (target is null)
         {
-            return true;
+            return (RulesLoader.Canonical, null);
         }
 
+        var file = files.FirstOrDefault(f => string.Equals(NormalizedPath(f.Path), target, StringComparison.Ordinal));
+        if (file?.GetText(cancellationToken) is { } text)
+        {
+            return (new RulesText(file.Path, text.ToString()), null);
+        }
+
+        return (null, $"{target} is not among the project's AdditionalFiles; the HotDash.Compliance build targets add the files a rules file extends, three levels deep: for a longer chain add <AdditionalFiles Include=\"{target}\" HotDashRulesBase=\"true\" />");
+    }
+
+    private static string NormalizedPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            return path;
+        }
+    }
+
+    public static bool IsRulesFile(AnalyzerOptions options, AdditionalText file) =>
+        HasMetadata(options, file, RulesMetadataKey) || (!HasMetadata(options, file, BaseRulesMetadataKey) && HasRulesFileName(file));
+
+    private static bool HasMetadata(AnalyzerOptions options, AdditionalText file, string key) =>
+        options.AnalyzerConfigOptionsProvider.GetOptions(file).TryGetValue(key, out var flag) &&
+        string.Equals(flag, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static bool HasRulesFileName(AdditionalText file)
+    {
         var name = Path.GetFileName(file.Path);
         return string.Equals(name, "hotdash.rules.json", StringComparison.OrdinalIgnoreCase) ||
                string.Equals(name, "canonical-stack.json", StringComparison.OrdinalIgnoreCase);

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HotDash.Compliance.Audit.Tests.Infrastructure;
 
 namespace HotDash.Compliance.Audit.Tests.EndToEnd;
 
@@ -12,6 +13,7 @@ namespace HotDash.Compliance.Audit.Tests.EndToEnd;
 /// `dotnet test` of samples/HotDash.Compliance.Checks, the suite as the template creates it), and the Monday/Thursday mode with no target.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Collection(RepositoryBuilds.Name)]
 public sealed class SuiteRunTests
 {
     [Fact]
@@ -49,7 +51,8 @@ public sealed class SuiteRunTests
             .And.Contain("FAIL fly-memory: 1/2 pass; HD7001,HD7002 hotdash-chatwoot/worker")
             .And.Contain("ok   provider: 1/1 pass")
             .And.Contain("skip latency tiles: TILES_URL is not set")
-            .And.Contain($"evidence: {reports}/compliance-report.md");
+            .And.Contain($"evidence: {reports}/compliance-report.md")
+            .And.Contain($"evidence: {reports}/effective-rules.json");
         summary.Split('\n').Length.Should().BeLessThan(60, "it fits on one screen");
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "compliance-report.json")));
@@ -87,6 +90,12 @@ public sealed class SuiteRunTests
         run.Output.Should().Contain("Failed HotDash.Compliance.Checks.StructuredOutputs.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.AgentDecision\")");
         run.Output.Should().Contain("Passed HotDash.Compliance.Checks.StructuredOutputs.Structured_output_type_is_accepted_by_strict_mode(type: \"HotDash.AgentService.Agent.TicketSummary\")");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain("Structured outputs: 1/2 types accepted by strict mode");
+
+        // The sample's rules extend the canonical ones: the effective rules beside the report say what came from where.
+        using var effective = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "effective-rules.json")));
+        effective.RootElement.GetProperty("sources").EnumerateArray().Select(s => s.GetString()![..s.GetString()!.IndexOf(' ')]).Should().Equal("hotdash.rules.json", "hotdash:canonical");
+        effective.RootElement.GetProperty("provenance").GetProperty("/fly/apps/0/processes/0/minMemory").GetString().Should().StartWith("hotdash:canonical:", "the worker's 2048 MB is the canonical rule");
+        effective.RootElement.GetProperty("provenance").GetProperty("/fly/apps/0/processes/1/group").GetString().Should().StartWith("hotdash.rules.json:", "the web group is the sample's own");
 
         var markdown = File.ReadAllText(Path.Combine(reports, "compliance-report.md"));
         File.ReadAllText(stepSummary).Should().Contain(markdown);

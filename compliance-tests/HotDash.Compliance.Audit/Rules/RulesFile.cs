@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Analyzers.Rules;
 using NJsonSchema;
 using NJsonSchema.Validation;
 
@@ -32,6 +33,12 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
 {
     public const string BuiltInOrigin = "built-in defaults";
 
+    /// <summary>The file beside the report that holds the effective rules and where each value came from.</summary>
+    public const string EffectiveRulesFile = "effective-rules.json";
+
+    /// <summary>The document as written (before what it extends is merged in), for the effective rules.</summary>
+    internal RulesText? Source { get; init; }
+
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -45,6 +52,9 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
     public static RulesFile BuiltIn() => BeginBuiltIn().Validated();
 
     public static PendingRulesFile BeginBuiltIn() => BeginParse(ReadResource("canonical-stack.json"), BuiltInOrigin);
+
+    /// <summary>The built-in canonical rules of this version, which <c>"extends": "hotdash:canonical"</c> names.</summary>
+    internal static RulesText Canonical { get; } = new(RulesComposer.Canonical, ReadResource("canonical-stack.json"));
 
     public static RulesFile Load(string path) => BeginLoad(path).Validated();
 
@@ -75,6 +85,12 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
             throw new RulesFileException(origin, [syntax]);
         }
 
+        var source = new RulesText(origin == BuiltInOrigin ? RulesComposer.Canonical : origin, json);
+        if (JsonParser.Parse(json).Value?.Get("extends") is not null)
+        {
+            return BeginComposed(source);
+        }
+
         var validation = Task.Run(() => Validate(json, origin));
         RulesDocument document;
         try
@@ -94,8 +110,74 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-        return new PendingRulesFile(new RulesFile(document, origin, sha), validation);
+        return new PendingRulesFile(new RulesFile(document, origin, sha) { Source = source }, validation);
     }
+
+    /// <summary>
+    /// A file that extends others (RulesComposer, the analyzers' own code): merged, validated as a whole with each
+    /// problem located in the file that holds it, then bound like any rules file. Its SHA-256 is the effective rules'.
+    /// </summary>
+    private static PendingRulesFile BeginComposed(RulesText source)
+    {
+        var composed = Compose(source);
+        if (composed.Problems.Count > 0)
+        {
+            throw new RulesFileException(source.Origin, composed.Problems.Select(p => Locate(p, composed, source.Origin)).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ThenBy(p => p.Column).ToList());
+        }
+
+        var json = composed.Root!.ToJson();
+        var document = JsonSerializer.Deserialize<RulesDocument>(json, SerializerOptions)!;
+        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        return new PendingRulesFile(new RulesFile(document, source.Origin, sha) { Source = source }, Task.FromResult<IReadOnlyList<RulesProblem>>([]));
+    }
+
+    private static ComposedRules Compose(RulesText source) =>
+        RulesComposer.Compose(source, ResolveExtends, FastSchema.Value, SchemaRoot.Value);
+
+    private static (RulesText? Document, string? Missing) ResolveExtends(string reference, RulesText from)
+    {
+        var target = RulesComposer.RelativeTarget(reference, from.Origin);
+        if (target is null)
+        {
+            return (Canonical, null);
+        }
+
+        return System.IO.File.Exists(target)
+            ? (new RulesText(target, System.IO.File.ReadAllText(target)), null)
+            : (null, $"{target} does not exist (a path is relative to the file that extends it; the built-in rules are \"{RulesComposer.Canonical}\")");
+    }
+
+    private static RulesProblem Locate(JsonProblem problem, ComposedRules composed, string origin)
+    {
+        var file = problem.Origin ?? origin;
+        var text = composed.Sources.FirstOrDefault(s => s.Origin == file)?.Text ?? string.Empty;
+        var (line, column) = TextPosition.Of(text, problem.Start);
+        return new RulesProblem(file, line, column, problem.Path.Length == 0 ? "$" : problem.Path, problem.Message);
+    }
+
+    /// <summary>
+    /// Writes <see cref="EffectiveRulesFile"/>: the files in order (each with its SHA-256), the merged rules the audit
+    /// applied, and for every value the file, line and column it was written at. Paths are relative to the repository.
+    /// </summary>
+    public string WriteEffectiveRules(string directory, string repoRoot)
+    {
+        var composed = Compose(Source ?? Canonical);
+        string Display(string origin) => origin == RulesComposer.Canonical || !Path.IsPathRooted(origin)
+            ? origin
+            : Path.GetRelativePath(repoRoot, origin).Replace('\\', '/');
+        string Describe(RulesText source) =>
+            $"{Display(source.Origin)} (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Text)))})" +
+            (source.Origin == RulesComposer.Canonical ? $", built into HotDash.Compliance {ProductVersion}" : string.Empty);
+        var json = RulesComposer.EffectiveRulesJson(composed, Describe, Display);
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, EffectiveRulesFile);
+        System.IO.File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string ProductVersion =>
+        typeof(RulesFile).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
     /// <summary>
     /// The analyzers' own validator decides first: it is what judges the same file at build time, its
@@ -116,7 +198,9 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         return problems.Count > 0 || fast is null ? problems : fast.Select(p => Locate(p, json, origin)).ToList();
     }
 
-    private static readonly Lazy<JsonSchemaSubsetValidator> FastSchema = new(() => new JsonSchemaSubsetValidator(JsonParser.Parse(SchemaText).Value!));
+    private static readonly Lazy<JsonValue> SchemaRoot = new(() => JsonParser.Parse(SchemaText).Value!);
+
+    private static readonly Lazy<JsonSchemaSubsetValidator> FastSchema = new(() => new JsonSchemaSubsetValidator(SchemaRoot.Value));
 
     private static RulesProblem Locate(JsonProblem problem, string json, string origin)
     {

@@ -57,8 +57,14 @@ public sealed record AuditSettings
 
     public static AuditSettings FromVariables(Func<string, string?> get)
     {
-        var repoRoot = Path.GetFullPath(NonEmpty(get("HOTDASH_REPO_ROOT")) ?? Directory.GetCurrentDirectory());
+        // `dotnet test` runs the suite in its output folder: the repository is the nearest folder above with .git.
+        var workingDirectory = Directory.GetCurrentDirectory();
+        var repoRoot = Path.GetFullPath(NonEmpty(get("HOTDASH_REPO_ROOT")) ?? NearestAbove(workingDirectory, ".git") ?? workingDirectory);
         var rules = NonEmpty(get("HOTDASH_RULES"));
+
+        // Else the nearest hotdash.rules.json at or above the working folder (the suite project's, as the build
+        // targets find the analyzers' one), else this repository's own rules file.
+        rules ??= NearestAbove(workingDirectory, RulesFileName) is { } folder ? Path.Combine(folder, RulesFileName) : null;
         if (rules is null && File.Exists(Path.Combine(repoRoot, "rules", "canonical-stack.json")))
         {
             rules = Path.Combine(repoRoot, "rules", "canonical-stack.json");
@@ -81,6 +87,21 @@ public sealed record AuditSettings
             ConnectTimeout = Seconds(get("HOTDASH_CONNECT_TIMEOUT_SECONDS"), 10),
             StatementTimeout = Seconds(get("HOTDASH_STATEMENT_TIMEOUT_SECONDS"), 30),
         };
+    }
+
+    public const string RulesFileName = "hotdash.rules.json";
+
+    private static string? NearestAbove(string directory, string name)
+    {
+        for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
+        {
+            if (File.Exists(Path.Combine(current.FullName, name)) || Directory.Exists(Path.Combine(current.FullName, name)))
+            {
+                return current.FullName;
+            }
+        }
+
+        return null;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
