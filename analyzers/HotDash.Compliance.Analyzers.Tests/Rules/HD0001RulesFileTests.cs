@@ -72,8 +72,8 @@ public class HD0001RulesFileTests
     {
         var test = VerifyHD1001.Create(
             """class C { string? M() => System.Environment.GetEnvironmentVariable({|HD1001:"SHOPIFY_ADMIN_TOKEN"|}) + System.Environment.GetEnvironmentVariable({|HD1001:"OLD_KEY"|}) + System.Environment.GetEnvironmentVariable({|HD1001:"TEAM_KEY"|}); }""",
-            """{ "version": 1, "extends": "../shared/team.rules.json", "configuration": { "deprecatedKeys": [ { "key": "OLD_KEY", "replacement": "use NEW_KEY" } ] } }""");
-        test.TestState.AdditionalFiles.Add(("/shared/team.rules.json",
+            """{ "version": 1, "extends": "../org/team.rules.json", "configuration": { "deprecatedKeys": [ { "key": "OLD_KEY", "replacement": "use NEW_KEY" } ] } }""");
+        test.TestState.AdditionalFiles.Add(("/org/team.rules.json",
             """{ "version": 1, "extends": "hotdash:canonical", "configuration": { "deprecatedKeys": [ { "key": "TEAM_KEY", "replacement": "use the team's vault" } ] } }"""));
         return test.RunAsync(TestContext.Current.CancellationToken);
     }

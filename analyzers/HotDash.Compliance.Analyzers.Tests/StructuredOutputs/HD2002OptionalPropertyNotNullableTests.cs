@@ -90,6 +90,38 @@ public class HD2002OptionalPropertyNotNullableTests
         diagnostics.Should().OnlyContain(d => d.AdditionalLocations.Count == 1);
     }
 
+    /// <summary>
+    /// `= default!` and `= null!` say "always set by the deserializer" to the nullable analysis; they are not defaults
+    /// (a missing property stays null either way), so the property is not optional and `string[]?` would weaken it.
+    /// Initializers equal to the type's default are no defaults either. The test-time audit agrees: it compares with a
+    /// default instance. (Real-world shape: openai-dotnet's and eShop's DTOs use `= default!` this way.)
+    /// </summary>
+    [Fact]
+    public async Task Null_forgiving_and_type_default_initializers_do_not_make_a_property_optional()
+    {
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync([Header + """
+            public sealed class Plan
+            {
+                public string[] Steps { get; set; } = default!;
+                public string Title { get; set; } = null!;
+                public Step Next { get; set; } = (default)!;
+                public int Count { get; set; } = 0;
+                public bool Done { get; set; } = false;
+                public decimal Cost { get; set; } = default(decimal);
+                public string Summary { get; set; } = "";
+                public int Retries { get; set; } = 3;
+            }
+
+            public sealed record Step(string Text = null!, int Order = default);
+
+            public sealed class Agent(IChatClient client)
+            {
+                public Task<ChatResponse<Plan>> A(string prompt) => client.GetResponseAsync<Plan>(prompt);
+            }
+            """], [], [new OptionalPropertyNotNullableAnalyzer()], TestContext.Current.CancellationToken);
+        diagnostics.Select(d => d.GetMessage().Split('\'')[1]).Should().BeEquivalentTo(["Summary", "Retries"]);
+    }
+
     [Fact]
     public Task All_type_entry_points_are_covered() =>
         Verify.VerifyAsync(Header + """
@@ -156,7 +188,7 @@ public class HD2002OptionalPropertyNotNullableTests
             Header + """
                 public sealed class Reasoned { public string Reason { get; set; } = ""; }
                 public sealed class Scored { public int Confidence { get; set; } = 50; }
-                public sealed record Evidenced(List<string> Evidence = null!);
+                public sealed record Evidenced(string Evidence = "none");
                 public static class Uses
                 {
                     public static object A() => ChatResponseFormat.ForJsonSchema<{|HD2002:Reasoned|}>();
@@ -167,7 +199,7 @@ public class HD2002OptionalPropertyNotNullableTests
             Header + """
                 public sealed class Reasoned { public string? Reason { get; set; } = ""; }
                 public sealed class Scored { public int? Confidence { get; set; } = 50; }
-                public sealed record Evidenced(List<string>? Evidence = null!);
+                public sealed record Evidenced(string? Evidence = "none");
                 public static class Uses
                 {
                     public static object A() => ChatResponseFormat.ForJsonSchema<Reasoned>();

@@ -9,26 +9,37 @@ namespace HotDash.Compliance.Providers;
 /// <summary>A provider's host patterns, from the rules file (e.g. supabase: db.*.supabase.co).</summary>
 internal sealed class ProviderHosts
 {
-    public ProviderHosts(string name, IReadOnlyList<string> patterns)
+    public ProviderHosts(string name, IReadOnlyList<string> patterns, IReadOnlyList<string>? exclusions = null)
     {
         Name = name;
         Patterns = patterns;
+        Exclusions = exclusions ?? [];
     }
 
     public string Name { get; }
 
     public IReadOnlyList<string> Patterns { get; }
+
+    /// <summary>Hosts a pattern matches that are not the provider's (Docker's host.docker.internal under "*.internal").</summary>
+    public IReadOnlyList<string> Exclusions { get; }
 }
 
 /// <summary>What a host says about its provider: the provider and the pattern that matched.</summary>
 internal sealed class HostClassification
 {
-    public HostClassification(string host, string? provider, string? pattern)
+    public HostClassification(string host, string? provider, string? pattern, string? excludedFrom = null, string? exclusion = null)
     {
         Host = host;
         Provider = provider;
         Pattern = pattern;
+        ExcludedFrom = excludedFrom;
+        Exclusion = exclusion;
     }
+
+    /// <summary>A provider whose host pattern matched but whose exclusion took the host out again (for evidence).</summary>
+    public string? ExcludedFrom { get; }
+
+    public string? Exclusion { get; }
 
     public string Host { get; }
 
@@ -51,21 +62,43 @@ internal static class HostClassifier
         @"(?:^|;)\s*(?:host|server|data source)\s*=\s*(?<hosts>[^;""']+)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
 
-    /// <summary>The first provider whose pattern matches the host, in rules order.</summary>
+    /// <summary>The first provider whose pattern matches the host and whose exclusions do not, in rules order.</summary>
     public static HostClassification Classify(string host, IEnumerable<ProviderHosts> providers)
     {
+        HostClassification? excluded = null;
         foreach (var provider in providers)
         {
             foreach (var pattern in provider.Patterns)
             {
-                if (Matches(host, pattern))
+                if (!Matches(host, pattern))
+                {
+                    continue;
+                }
+
+                var exclusion = FirstMatch(host, provider.Exclusions);
+                if (exclusion is null)
                 {
                     return new HostClassification(host, provider.Name, pattern);
                 }
+
+                excluded ??= new HostClassification(host, null, null, provider.Name, exclusion);
             }
         }
 
-        return new HostClassification(host, null, null);
+        return excluded ?? new HostClassification(host, null, null);
+    }
+
+    private static string? FirstMatch(string host, IReadOnlyList<string> patterns)
+    {
+        foreach (var pattern in patterns)
+        {
+            if (Matches(host, pattern))
+            {
+                return pattern;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

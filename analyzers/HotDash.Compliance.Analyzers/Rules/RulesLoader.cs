@@ -133,7 +133,7 @@ internal static class RulesLoader
                 databaseRules.GetString("provider"),
                 databaseRules.GetItems("forbiddenProviders").Select(p => p.Text!).ToImmutableArray(),
                 databaseRules.GetItems("providers")
-                    .Select(p => new HotDash.Compliance.Providers.ProviderHosts(p.GetString("name")!, p.GetItems("hostPatterns").Select(h => h.Text!).ToArray()))
+                    .Select(p => new HotDash.Compliance.Providers.ProviderHosts(p.GetString("name")!, p.GetItems("hostPatterns").Select(h => h.Text!).ToArray(), p.GetItems("excludeHostPatterns").Select(h => h.Text!).ToArray()))
                     .ToImmutableArray());
 
         var structured = root.Get("structuredOutputs");

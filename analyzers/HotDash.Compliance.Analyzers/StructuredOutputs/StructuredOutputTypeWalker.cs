@@ -1,9 +1,11 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using HotDash.Compliance.StructuredOutputs;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace HotDash.Compliance.Analyzers.StructuredOutputs;
@@ -262,14 +264,46 @@ internal sealed class StructuredOutputTypeWalker
             {
                 switch (reference.GetSyntax(_cancellationToken))
                 {
-                    case PropertyDeclarationSyntax { Initializer: not null }:
+                    case PropertyDeclarationSyntax { Initializer: { } initializer } when !IsTypeDefault(initializer.Value):
                         return "it has a default value";
-                    case ParameterSyntax { Default: not null }:
+                    case ParameterSyntax { Default: { } parameterDefault } when !IsTypeDefault(parameterDefault.Value):
                         return "its constructor parameter has a default value";
                 }
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// `= default!`, `= null!`, `= default`, `= 0`, `= false`: the value the property has anyway when the JSON lacks it.
+        /// `= default!` is the nullable-annotation idiom for "always set by the deserializer", not a default: such a
+        /// property is not optional (the test-time audit, comparing with a default instance, agrees).
+        /// </summary>
+        private static bool IsTypeDefault(ExpressionSyntax value)
+        {
+            while (true)
+            {
+                switch (value)
+                {
+                    case PostfixUnaryExpressionSyntax suppressed when suppressed.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                        value = suppressed.Operand;
+                        continue;
+                    case ParenthesizedExpressionSyntax parenthesized:
+                        value = parenthesized.Expression;
+                        continue;
+                    case DefaultExpressionSyntax:
+                        return true;
+                    case LiteralExpressionSyntax literal:
+                        return literal.Kind() switch
+                        {
+                            SyntaxKind.NullLiteralExpression or SyntaxKind.DefaultLiteralExpression or SyntaxKind.FalseLiteralExpression => true,
+                            SyntaxKind.NumericLiteralExpression => literal.Token.Value is IConvertible number && number.ToDouble(System.Globalization.CultureInfo.InvariantCulture) == 0,
+                            _ => false,
+                        };
+                    default:
+                        return false;
+                }
+            }
         }
 
         private static bool CanBeNull(ITypeSymbol type) =>

@@ -22,6 +22,14 @@ public class ProviderVerdictTests
         finding.Evidence.Should().Contain(e => e.Contains("matches supabase pattern"));
     }
 
+    [Fact]
+    public void Dockers_host_name_is_not_fly_and_the_evidence_says_which_exclusion_took_it_out()
+    {
+        var finding = ProviderAudit.Judge(DatabaseTarget.Parse("Host=host.docker.internal;Username=postgres;Password=pw"), Audits.Defaults, new HashSet<string>());
+        finding.Message.Should().NotContain("fly-postgres");
+        finding.Evidence.Should().Contain("host host.docker.internal matches no provider's host pattern (fly-postgres's exclusion 'host.docker.internal' takes it out)");
+    }
+
     [Theory]
     [InlineData("postgres://postgres:pw@hotdash-staging-db.flycast:5432/hotdash", "*.flycast")]
     [InlineData("postgres://postgres:pw@hotdash-db.internal:5432/hotdash", "*.internal")]

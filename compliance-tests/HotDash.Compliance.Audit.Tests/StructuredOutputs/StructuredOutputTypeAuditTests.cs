@@ -32,6 +32,17 @@ public sealed class Step
     public Step? Next { get; init; }
 }
 
+/// <summary>"Always set by the deserializer": `= default!`/`= null!` and type defaults are no defaults (as for HD2002 at build time).</summary>
+public sealed class Plan
+{
+    public string[] Steps { get; set; } = default!;
+    public string Title { get; set; } = null!;
+    public int Count { get; set; } = 0;
+    public string Summary { get; set; } = "";
+}
+
+public sealed record PlanStep(string Text = null!, int Order = default, string Kind = "note");
+
 public sealed class Open
 {
     public required Dictionary<string, string> Labels { get; init; }
@@ -51,6 +62,13 @@ public class StructuredOutputTypeAuditTests
         finding.RuleId.Should().Be("HD2002");
         finding.Location.Should().EndWith("at $.properties.Reason");
         finding.Message.Should().Contain("'Decision.Reason' may be absent (its constructor parameter has a default value) but is not nullable");
+    }
+
+    [Fact]
+    public void Null_forgiving_and_type_default_initializers_do_not_make_a_property_optional()
+    {
+        Audit<Plan>().Where(f => f.RuleId == "HD2002").Select(f => f.Location[(f.Location.IndexOf(" at ") + 4)..]).Should().Equal("$.properties.Summary");
+        Audit<PlanStep>().Where(f => f.RuleId == "HD2002").Select(f => f.Location[(f.Location.IndexOf(" at ") + 4)..]).Should().Equal("$.properties.Kind");
     }
 
     [Fact]

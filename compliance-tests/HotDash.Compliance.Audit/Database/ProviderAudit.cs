@@ -31,10 +31,12 @@ public sealed class ProviderAudit
         var hostProviders = new List<string>();
         foreach (var host in target.Hosts)
         {
-            var classification = HostClassifier.Classify(host, database.Providers.Select(p => new ProviderHosts(p.Name, p.HostPatterns)));
+            var classification = HostClassifier.Classify(host, database.Providers.Select(p => new ProviderHosts(p.Name, p.HostPatterns, p.ExcludeHostPatterns)));
             if (classification.Provider is null)
             {
-                evidence.Add($"host {host} matches no provider's host pattern");
+                evidence.Add(classification.ExcludedFrom is { } excluded
+                    ? $"host {host} matches no provider's host pattern ({excluded}'s exclusion '{classification.Exclusion}' takes it out)"
+                    : $"host {host} matches no provider's host pattern");
             }
             else
             {

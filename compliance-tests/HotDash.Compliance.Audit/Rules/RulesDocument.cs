@@ -153,6 +153,8 @@ public sealed record ProviderSignature
 
     public IReadOnlyList<string> HostPatterns { get; init; } = [];
 
+    public IReadOnlyList<string> ExcludeHostPatterns { get; init; } = [];
+
     public IReadOnlyList<string> Schemas { get; init; } = [];
 
     public IReadOnlyList<string> Roles { get; init; } = [];

@@ -246,7 +246,7 @@ public sealed class StructuredOutputTypeAudit
             var reason = required ? null
                 : ignore is { Condition: JsonIgnoreCondition.WhenWritingDefault or JsonIgnoreCondition.WhenWritingNull } ? "[JsonIgnore(Condition = WhenWritingDefault/WhenWritingNull)] omits it"
                 : property.GetCustomAttribute<DefaultValueAttribute>() is not null ? "it has [DefaultValue]"
-                : constructorParameters.Any(p => string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase) && p.HasDefaultValue) ? "its constructor parameter has a default value"
+                : constructorParameters.Any(p => string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase) && HasNonDefaultValue(p)) ? "its constructor parameter has a default value"
                 : defaultInstance is not null && HasDefaultValue(property, defaultInstance) ? "it has a default value"
                 : null;
             var canBeNull = Nullable.GetUnderlyingType(property.PropertyType) is not null ||
@@ -263,6 +263,18 @@ public sealed class StructuredOutputTypeAudit
         }
 
         visiting.Remove(type);
+    }
+
+    /// <summary>A parameter default other than the type's own (`= null!`, `= default`, `= 0` change nothing, as for the analyzer).</summary>
+    private static bool HasNonDefaultValue(ParameterInfo parameter)
+    {
+        if (!parameter.HasDefaultValue || parameter.DefaultValue is null || parameter.DefaultValue is DBNull)
+        {
+            return false;
+        }
+
+        var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        return !type.IsValueType || !Equals(parameter.DefaultValue, Activator.CreateInstance(type));
     }
 
     private static bool HasDefaultValue(PropertyInfo property, object instance)
