@@ -22,7 +22,7 @@ public sealed class OptionalPropertyCodeFixProvider : CodeFixProvider
     public const string MakeNullableKey = "HD2002.MakeNullable";
     public const string MarkRequiredKey = "HD2002.MarkRequired";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.OptionalPropertyNotNullable.Id);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.OptionalPropertyNotNullable.Id, Descriptors.OptionalPropertyFilledByModel.Id);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

@@ -9,8 +9,28 @@ using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<Ho
 
 namespace HotDash.Compliance.Analyzers.Tests.StructuredOutputs;
 
+/// <summary>
+/// HD2002 is for entry points whose schema leaves C#-optional properties out of 'required' in strict mode, which strict
+/// mode rejects (the start-up crash). The SDKs the canonical rules name list every property as required (captured:
+/// see SdkWireTests), so these tests declare such an SDK in the rules, as a user would for an in-house wrapper or the
+/// SDK version of the incident: the type entry points strict, their generated schemas not requiring every property.
+/// </summary>
 public class HD2002OptionalPropertyNotNullableTests
 {
+    internal const string RejectingSdk = """
+        {
+          "version": 1,
+          "extends": "hotdash:canonical",
+          "structuredOutputs": {
+            "entryPoints": [
+              { "method": "Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema", "kind": "schemaLiteral", "alwaysStrict": true },
+              { "method": "Microsoft.Extensions.AI.ChatClientStructuredOutputExtensions.GetResponseAsync", "kind": "type", "alwaysStrict": true, "generatedSchemaRequiresEveryProperty": false },
+              { "method": "Microsoft.SemanticKernel.Connectors.OpenAI.OpenAIPromptExecutionSettings.ResponseFormat", "kind": "type", "generatedSchemaRequiresEveryProperty": false }
+            ]
+          }
+        }
+        """;
+
     private const string Header = """
         #nullable enable
         using System;
@@ -31,7 +51,7 @@ public class HD2002OptionalPropertyNotNullableTests
             {
                 public Task<ChatResponse<Decision>> DecideAsync(string prompt) => client.GetResponseAsync<{|HD2002:Decision|}>(prompt);
             }
-            """);
+            """, RejectingSdk);
 
     [Fact]
     public Task The_message_says_what_why_and_how_to_fix() =>
@@ -48,7 +68,7 @@ public class HD2002OptionalPropertyNotNullableTests
                     public Task<ChatResponse<Decision>> DecideAsync(string prompt) => client.GetResponseAsync<Decision>(prompt);
                 }
                 """,
-            null,
+            RejectingSdk,
             new DiagnosticResult(Descriptors.OptionalPropertyNotNullable)
                 .WithSpan(16, 95, 16, 103)
                 .WithSpan(11, 19, 11, 25)
@@ -57,7 +77,7 @@ public class HD2002OptionalPropertyNotNullableTests
     [Fact]
     public async Task Every_way_cs_lets_a_property_be_absent_counts_and_required_nullable_or_ignored_ones_do_not()
     {
-        var diagnostics = await AnalyzerRun.DiagnosticsAsync(Header + """
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync([Header + """
             public enum Priority { Low, High }
 
             public sealed class Ticket
@@ -84,7 +104,7 @@ public class HD2002OptionalPropertyNotNullableTests
             {
                 public Task<ChatResponse<Ticket>> A(string prompt) => client.GetResponseAsync<Ticket>(prompt);
             }
-            """, new OptionalPropertyNotNullableAnalyzer());
+            """], [("/repo/hotdash.rules.json", RejectingSdk)], [new OptionalPropertyNotNullableAnalyzer()], TestContext.Current.CancellationToken);
         diagnostics.Should().OnlyContain(d => d.Id == "HD2002");
         diagnostics.Select(d => d.GetMessage().Split('\'')[1]).Should().BeEquivalentTo(["Title", "Summary", "Score", "Priority", "Steps", "Text"]);
         diagnostics.Should().OnlyContain(d => d.AdditionalLocations.Count == 1);
@@ -118,7 +138,7 @@ public class HD2002OptionalPropertyNotNullableTests
             {
                 public Task<ChatResponse<Plan>> A(string prompt) => client.GetResponseAsync<Plan>(prompt);
             }
-            """], [], [new OptionalPropertyNotNullableAnalyzer()], TestContext.Current.CancellationToken);
+            """], [("/repo/hotdash.rules.json", RejectingSdk)], [new OptionalPropertyNotNullableAnalyzer()], TestContext.Current.CancellationToken);
         diagnostics.Select(d => d.GetMessage().Split('\'')[1]).Should().BeEquivalentTo(["Summary", "Retries"]);
     }
 
@@ -137,7 +157,7 @@ public class HD2002OptionalPropertyNotNullableTests
                 public static void D(OpenAIPromptExecutionSettings settings) => settings.ResponseFormat = {|HD2002:typeof(Plan)|};
                 public static Task<ChatResponse<Plan>> E(IChatClient client) => client.GetResponseAsync<{|HD2002:Plan|}>(new ChatMessage(ChatRole.User, "x"));
             }
-            """);
+            """, RejectingSdk);
 
     [Fact]
     public Task Types_not_sent_to_a_structured_output_api_are_not_checked() =>
@@ -148,7 +168,7 @@ public class HD2002OptionalPropertyNotNullableTests
                 public static Decision Make() => new Decision("approve");
                 public static object Json() => ChatResponseFormat.Json;
             }
-            """);
+            """, RejectingSdk);
 
     [Fact]
     public Task Code_fix_makes_the_property_nullable() =>
@@ -161,7 +181,7 @@ public class HD2002OptionalPropertyNotNullableTests
                 public sealed record Decision(string Action, string? Reason = "");
                 public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Decision>(); }
                 """,
-            OptionalPropertyCodeFixProvider.MakeNullableKey);
+            OptionalPropertyCodeFixProvider.MakeNullableKey, RejectingSdk);
 
     [Fact]
     public Task Code_fix_marks_the_property_required() =>
@@ -180,7 +200,7 @@ public class HD2002OptionalPropertyNotNullableTests
                 }
                 public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Decision>(); }
                 """,
-            OptionalPropertyCodeFixProvider.MarkRequiredKey);
+            OptionalPropertyCodeFixProvider.MarkRequiredKey, RejectingSdk);
 
     [Fact]
     public Task Fix_all_makes_every_optional_property_nullable() =>
@@ -207,5 +227,5 @@ public class HD2002OptionalPropertyNotNullableTests
                     public static object C() => ChatResponseFormat.ForJsonSchema<Evidenced>();
                 }
                 """,
-            OptionalPropertyCodeFixProvider.MakeNullableKey);
+            OptionalPropertyCodeFixProvider.MakeNullableKey, RejectingSdk);
 }

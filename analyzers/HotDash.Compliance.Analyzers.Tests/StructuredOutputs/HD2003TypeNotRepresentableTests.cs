@@ -32,7 +32,7 @@ public class HD2003TypeNotRepresentableTests
                 public required Report? Parent { get; set; }
             }
 
-            public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Report>(); }
+            public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { ["strict"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<Report>("x", Strict); }
             """, new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer());
         diagnostics.Should().OnlyContain(d => d.Id == "HD2003" && d.Location.GetLineSpan().StartLinePosition.Line == 18 && d.AdditionalLocations.Count == 1);
         diagnostics.Select(d => d.GetMessage()).Should().HaveCount(6)
@@ -48,7 +48,7 @@ public class HD2003TypeNotRepresentableTests
     public Task Nesting_deeper_than_the_limit_is_reported_once() =>
         Verify.VerifyAsync(Header + string.Concat(Enumerable.Range(1, 11).Select(i =>
             $"public sealed class L{i} {{ public required {(i == 11 ? "string" : $"L{i + 1}")} Next {{ get; set; }} }}\n"))
-            + "public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<{|HD2003:L1|}>(); }\n");
+            + "public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { [\"strict\"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<{|HD2003:L1|}>(\"x\", Strict); }\n");
 
     [Fact]
     public async Task Limits_come_from_the_rules_file()
@@ -57,11 +57,11 @@ public class HD2003TypeNotRepresentableTests
             [Header + """
                 public enum Color { Red, Green, Blue }
                 public sealed class Paint { public required Color Primary { get; set; } public required string Name { get; set; } }
-                public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Paint>(); }
+                public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { ["strict"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<Paint>("x", Strict); }
                 """],
             [("/repo/hotdash.rules.json", """
                 { "version": 1, "structuredOutputs": {
-                    "entryPoints": [ { "method": "Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema", "kind": "type", "alwaysStrict": true } ],
+                    "entryPoints": [ { "method": "Microsoft.Extensions.AI.ChatClientStructuredOutputExtensions.GetResponseAsync", "kind": "type", "alwaysStrict": true } ],
                     "limits": { "maxEnumValues": 2, "maxObjectProperties": 1 } } }
                 """)],
             [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()], TestContext.Current.CancellationToken);
@@ -77,6 +77,6 @@ public class HD2003TypeNotRepresentableTests
         Verify.VerifyAsync(Header + """
             public sealed record Item(string Sku, int Quantity, decimal Price, System.DateTimeOffset At, System.Guid Id);
             public sealed record Order(IReadOnlyList<Item> Items, Item[] Returns, string? Note);
-            public static class Uses { public static object A() => ChatResponseFormat.ForJsonSchema<Order>(); }
+            public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { ["strict"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<Order>("x", Strict); }
             """);
 }

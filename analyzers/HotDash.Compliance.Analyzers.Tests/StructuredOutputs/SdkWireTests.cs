@@ -61,7 +61,7 @@ public sealed class SdkWireTests
     {
         var wire = new Wire();
         await wire.Chat.GetResponseAsync<WireDecision>("x", cancellationToken: TestContext.Current.CancellationToken);
-        wire.Strict.Should().BeFalse("GetResponseAsync<T> alone is not strict: the rules' alwaysStrict for it is a guess the wire contradicts");
+        wire.Strict.Should().BeFalse("GetResponseAsync<T> alone is not strict");
 
         await wire.Chat.GetResponseAsync<WireDecision>("x", new ChatOptions { AdditionalProperties = new() { ["strictJsonSchema"] = true } }, cancellationToken: TestContext.Current.CancellationToken);
         wire.Strict.Should().BeFalse("the OpenAI adapter does not read that key");
@@ -109,6 +109,20 @@ public sealed class SdkWireTests
         }
 
         sent.Should().Contain(s => s.Sdk.EndsWith("WirePlan", StringComparison.Ordinal) && Objects(s.Schema, "$").Count() == 2, "the nested WireStep object is checked too");
+    }
+
+    /// <summary>The canonical rules state what the captures above show, so the analyzers and the audit predict the wire.</summary>
+    [Fact]
+    public void The_canonical_rules_declare_what_the_sdks_send()
+    {
+        var entryPoints = HotDash.Compliance.Analyzers.Rules.RulesLoader.Defaults.StructuredOutputs.EntryPoints.ToDictionary(e => e.TypeName + "." + e.Member);
+        var meai = entryPoints["Microsoft.Extensions.AI.ChatClientStructuredOutputExtensions.GetResponseAsync"];
+        (meai.AlwaysStrict, meai.StrictOptionsParameter, meai.StrictAdditionalProperty, meai.GeneratedSchemaRequiresEveryProperty).Should().Be((false, "options", "strict", true));
+        var sk = entryPoints["Microsoft.SemanticKernel.Connectors.OpenAI.OpenAIPromptExecutionSettings.ResponseFormat"];
+        (sk.AlwaysStrict, sk.GeneratedSchemaRequiresEveryProperty).Should().Be((true, true));
+        var openai = entryPoints["OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat"];
+        (openai.AlwaysStrict, openai.StrictParameter).Should().Be((false, "jsonSchemaIsStrict"));
+        entryPoints["Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema"].AlwaysStrict.Should().BeFalse("the options of the call that uses the format decide");
     }
 
     private static IEnumerable<(string Path, JsonElement Node)> Objects(JsonElement schema, string path)

@@ -71,7 +71,15 @@ public static class Descriptors
         "Property '{0}' of structured-output type '{1}' may be absent ({2}) but is not nullable; strict mode makes every property required, so make it nullable ('{3}?') or mark it 'required'",
         StructuredOutputsCategory,
         DiagnosticSeverity.Error,
-        "A type sent to a strict structured-output API has a property that C# treats as optional (a default value, a default parameter, [DefaultValue], or [JsonIgnore(Condition = WhenWritingNull/WhenWritingDefault)]) but whose type is not nullable. Strict mode requires every property, and an optional field must be expressed as nullable.");
+        "A type sent in strict mode through an entry point whose schema leaves optional properties out of 'required' has a property that C# treats as optional (a default value, a default parameter, [DefaultValue], or [JsonIgnore(Condition = WhenWritingNull/WhenWritingDefault)]) but whose type is not nullable. Strict mode rejects that schema; an optional field must be expressed as nullable.");
+
+    public static readonly DiagnosticDescriptor OptionalPropertyFilledByModel = Create(
+        "HD2004",
+        "Strict mode makes the model fill a property the C# type treats as optional",
+        "Property '{0}' of structured-output type '{1}' may be absent ({2}), but {3} sends it as required in strict mode: the model always fills it and the default never applies; make it nullable ('{4}?') so the model can answer null, or mark it 'required'",
+        StructuredOutputsCategory,
+        DiagnosticSeverity.Warning,
+        "A type sent in strict mode by an SDK that lists every property as required (Microsoft.Extensions.AI, Semantic Kernel: captured) has a property that C# treats as optional but whose type is not nullable. The API accepts the schema, but the model must produce a value for it every time, so the C# default is never used and the model invents one.");
 
     public static readonly DiagnosticDescriptor TypeNotRepresentable = Create(
         "HD2003",

@@ -145,7 +145,16 @@ internal sealed class StructuredOutputRules
 /// <summary>One entry point: containing type (metadata name), member, and how strictness is decided.</summary>
 internal sealed class EntryPoint
 {
-    public EntryPoint(string typeName, string member, string kind, string? schemaParameter, string? strictParameter, bool alwaysStrict)
+    public EntryPoint(
+        string typeName,
+        string member,
+        string kind,
+        string? schemaParameter,
+        string? strictParameter,
+        bool alwaysStrict,
+        string? strictOptionsParameter = null,
+        string? strictAdditionalProperty = null,
+        bool generatedSchemaRequiresEveryProperty = false)
     {
         TypeName = typeName;
         Member = member;
@@ -153,6 +162,9 @@ internal sealed class EntryPoint
         SchemaParameter = schemaParameter;
         StrictParameter = strictParameter;
         AlwaysStrict = alwaysStrict;
+        StrictOptionsParameter = strictOptionsParameter;
+        StrictAdditionalProperty = strictAdditionalProperty;
+        GeneratedSchemaRequiresEveryProperty = generatedSchemaRequiresEveryProperty;
     }
 
     public string TypeName { get; }
@@ -167,6 +179,14 @@ internal sealed class EntryPoint
     public string? StrictParameter { get; }
 
     public bool AlwaysStrict { get; }
+
+    /// <summary>The options parameter whose AdditionalProperties[<see cref="StrictAdditionalProperty"/>] = true turns strict mode on.</summary>
+    public string? StrictOptionsParameter { get; }
+
+    public string? StrictAdditionalProperty { get; }
+
+    /// <summary>The SDK's own schema lists every property in 'required': strict mode accepts it, and the model fills them all.</summary>
+    public bool GeneratedSchemaRequiresEveryProperty { get; }
 
     public string DisplayName => TypeName.Substring(TypeName.LastIndexOf('.') + 1) + "." + Member;
 }

@@ -161,7 +161,10 @@ internal static class RulesLoader
             entry.GetString("kind")!,
             entry.GetString("schemaParameter"),
             entry.GetString("strictParameter"),
-            entry.GetBoolean("alwaysStrict") ?? false);
+            entry.GetBoolean("alwaysStrict") ?? false,
+            entry.Get("strictWhenAdditionalProperty")?.GetString("parameter"),
+            entry.Get("strictWhenAdditionalProperty")?.GetString("key"),
+            entry.GetBoolean("generatedSchemaRequiresEveryProperty") ?? false);
     }
 
     private static HotDash.Compliance.StructuredOutputs.StrictLimits ReadLimits(JsonValue? limits)

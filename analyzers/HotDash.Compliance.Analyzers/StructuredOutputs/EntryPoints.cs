@@ -32,7 +32,8 @@ internal sealed class StructuredOutputCall
 /// <summary>
 /// The structured-output entry points of the rules, resolved once per compilation to symbols, and
 /// matched against invocations and property assignments. Only strict calls are returned: the
-/// strict parameter is the constant true, or the entry point is always strict.
+/// strict parameter is the constant true, the options set the strict additional property, or the entry
+/// point is always strict (each as the SDK's captured request shows, see docs/rules/HD2002.md).
 /// </summary>
 internal sealed class EntryPoints
 {
@@ -138,7 +139,72 @@ internal sealed class EntryPoints
             return true;
         }
 
+        if (entry.StrictOptionsParameter is { } optionsParameter && entry.StrictAdditionalProperty is { } key)
+        {
+            var options = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == optionsParameter);
+            return options is not null && SetsAdditionalProperty(options.Value.WithoutConversions(), key, invocation.SemanticModel);
+        }
+
         var strict = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == entry.StrictParameter);
         return strict is not null && strict.Value.WithoutConversions().ConstantValue is { HasValue: true, Value: true };
     }
+
+    /// <summary>
+    /// The options are created here, or in the local or readonly field of this file they name (its initializer), with
+    /// AdditionalProperties[key] set to the constant true: an indexer initializer (<c>["strict"] = true</c>) or an Add
+    /// (<c>{ "strict", true }</c>). Options built elsewhere are not followed, and count as not strict: no finding rather
+    /// than a guess.
+    /// </summary>
+    private static bool SetsAdditionalProperty(IOperation options, string key, SemanticModel? semanticModel)
+    {
+        var declared = options switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFieldReferenceOperation { Field.IsReadOnly: true } field => field.Field,
+            _ => (ISymbol?)null,
+        };
+        if (declared is not null && semanticModel is not null)
+        {
+            var declarator = declared.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax;
+            if (declarator?.Initializer?.Value is not { } initializer || !ReferenceEquals(declarator.SyntaxTree, semanticModel.SyntaxTree))
+            {
+                return false;
+            }
+
+            options = semanticModel.GetOperation(initializer)?.WithoutConversions() ?? options;
+        }
+
+        if (options is not IObjectCreationOperation { Initializer: { } initializers })
+        {
+            return false;
+        }
+
+        foreach (var member in initializers.Initializers)
+        {
+            var value = member switch
+            {
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "AdditionalProperties" } } assignment => assignment.Value.WithoutConversions(),
+                IMemberInitializerOperation { InitializedMember: IPropertyReferenceOperation { Property.Name: "AdditionalProperties" } } nested => nested.Initializer,
+                _ => null,
+            };
+            if (value is not null && value.DescendantsAndSelf().Any(o => IsTrueEntry(o, key)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTrueEntry(IOperation operation, string key) => operation switch
+    {
+        ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } indexer } assignment =>
+            IsConstant(indexer.Arguments[0].Value, key) && IsConstant(assignment.Value, true),
+        IInvocationOperation { TargetMethod.Name: "Add", Arguments.Length: 2 } add =>
+            IsConstant(add.Arguments[0].Value, key) && IsConstant(add.Arguments[1].Value, true),
+        _ => false,
+    };
+
+    private static bool IsConstant(IOperation value, object expected) =>
+        value.WithoutConversions().ConstantValue is { HasValue: true } constant && Equals(constant.Value, expected);
 }

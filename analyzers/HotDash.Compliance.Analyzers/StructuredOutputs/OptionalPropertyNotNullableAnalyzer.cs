@@ -7,9 +7,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace HotDash.Compliance.Analyzers.StructuredOutputs;
 
 /// <summary>
-/// HD2002: a type sent to a strict structured-output API has a property C# lets be absent but whose type
-/// cannot be null: strict mode requires every property, so the model must produce it, and an optional
-/// field has to be nullable. Reported where the type is sent (the type argument or typeof), which keeps
+/// HD2002: a type sent in strict mode through an entry point whose schema leaves C#-optional properties out of
+/// 'required' has such a property whose type cannot be null: strict mode rejects the schema (the start-up crash),
+/// and an optional field has to be nullable. Reported where the type is sent (the type argument or typeof), which keeps
 /// the diagnostic local to the analyzed code so the IDE shows it live; the property is the additional
 /// location, and the code fixes edit it there.
 /// </summary>
@@ -27,16 +27,15 @@ public sealed class OptionalPropertyNotNullableAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, StructuredOutputCall call, TypeWalkResult walk)
     {
-        foreach (var optional in walk.Optional)
+        // Where the SDK lists every property as required, strict mode accepts the schema: HD2004 says what happens instead.
+        if (call.EntryPoint.GeneratedSchemaRequiresEveryProperty)
+        {
+            return;
+        }
+
+        foreach (var (optional, declaration) in walk.OptionalInSource())
         {
             var property = optional.Property;
-            var declaration = property.Locations.FirstOrDefault(l => l.IsInSource);
-            if (declaration is null)
-            {
-                // A property of a compiled type cannot be fixed here; the test-time audit reports it.
-                continue;
-            }
-
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.OptionalPropertyNotNullable,
                 call.TypeLocation,

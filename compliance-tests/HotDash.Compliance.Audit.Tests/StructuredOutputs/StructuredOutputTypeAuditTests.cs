@@ -72,6 +72,16 @@ public class StructuredOutputTypeAuditTests
     }
 
     [Fact]
+    public void Through_an_sdk_that_requires_every_property_it_is_a_warning_that_the_model_fills_it_and_the_type_passes()
+    {
+        var findings = StructuredOutputTypeAudit.AuditType(typeof(Decision), "type Decision", "test", new HotDash.Compliance.Audit.Rules.StructuredOutputLimits(), "ChatClientStructuredOutputExtensions.GetResponseAsync");
+        var warning = findings.Should().ContainSingle(f => f.RuleId == "HD2004").Which;
+        warning.Severity.Should().Be(Severity.Warning);
+        warning.Message.Should().Contain("'Decision.Reason' may be absent (its constructor parameter has a default value), but ChatClientStructuredOutputExtensions.GetResponseAsync sends it as required in strict mode: the model always fills it");
+        findings.Should().Contain(f => f.Severity == Severity.Pass, "strict mode accepts the schema").And.NotContain(f => f.Fails);
+    }
+
+    [Fact]
     public void A_nullable_optional_field_passes()
     {
         Audit<SafeDecision>().Should().ContainSingle().Which.Severity.Should().Be(Severity.Pass);

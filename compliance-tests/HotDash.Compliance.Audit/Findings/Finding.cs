@@ -40,6 +40,7 @@ public static class AuditRules
     public const string RulesFileInvalid = "HD0001";
     public const string StrictSchemaRejected = "HD2001";
     public const string OptionalPropertyNotNullable = "HD2002";
+    public const string OptionalPropertyFilledByModel = "HD2004";
     public const string TypeNotRepresentable = "HD2003";
     public const string TableWithoutRls = "HD5001";
     public const string RlsWithoutPolicy = "HD5002";

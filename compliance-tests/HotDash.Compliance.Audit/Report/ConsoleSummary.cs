@@ -43,6 +43,14 @@ public static class ConsoleSummary
                 }
             }
 
+            var warned = subjects.Where(s => s.Any(f => f.Severity == Severity.Warning)).ToList();
+            if (warned.Count > 0)
+            {
+                var named = warned.Take(SubjectsPerConcern)
+                    .Select(s => $"{string.Join(",", s.Where(f => f.Severity == Severity.Warning).Select(f => f.RuleId).Distinct())} {s.Key}");
+                line.Append(CultureInfo.InvariantCulture, $"; warnings: {string.Join("; ", named)}{(warned.Count > SubjectsPerConcern ? $"; and {warned.Count - SubjectsPerConcern} more" : string.Empty)}");
+            }
+
             text.AppendLine(line.ToString());
         }
 

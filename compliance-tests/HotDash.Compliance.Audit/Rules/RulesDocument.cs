@@ -87,7 +87,17 @@ public sealed record StructuredOutputRules
     public IReadOnlyList<string> Types { get; init; } = [];
 }
 
-public sealed record EntryPointRule(string Method, string Kind, string? SchemaParameter, string? StrictParameter, bool AlwaysStrict);
+public sealed record EntryPointRule(
+    string Method,
+    string Kind,
+    string? SchemaParameter,
+    string? StrictParameter,
+    bool AlwaysStrict,
+    StrictAdditionalPropertyRule? StrictWhenAdditionalProperty = null,
+    bool GeneratedSchemaRequiresEveryProperty = false);
+
+/// <summary>Strict when the options argument sets AdditionalProperties[Key] = true (Microsoft.Extensions.AI's OpenAI adapter).</summary>
+public sealed record StrictAdditionalPropertyRule(string Parameter, string Key);
 
 /// <summary>OpenAI strict-mode limits; the defaults are OpenAI's documented ones.</summary>
 public sealed record StructuredOutputLimits

@@ -79,7 +79,7 @@ public sealed class StructuredOutputTypeAudit
                         continue;
                     }
 
-                    findings.AddRange(AuditType(resolved, subject, $"{path} ({type.EntryPoint})", limits));
+                    findings.AddRange(AuditType(resolved, subject, $"{path} ({type.EntryPoint})", limits, type.Rule?.GeneratedSchemaRequiresEveryProperty == true ? type.EntryPoint : null));
                 }
             }
             finally
@@ -91,8 +91,13 @@ public sealed class StructuredOutputTypeAudit
         return new StructuredOutputAuditResult(subjects, findings);
     }
 
-    /// <summary>All findings for one type: schema problems (HD2003) and optional non-nullable properties (HD2002), or a pass.</summary>
-    public static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputLimits rulesLimits)
+    /// <summary>
+    /// All findings for one type: schema problems (HD2003) and optional non-nullable properties, or a pass. Sent through an
+    /// entry point whose SDK lists every property as required (<paramref name="requiresEveryPropertySdk"/>), strict mode
+    /// accepts such a property and the model fills it (HD2004, a warning); otherwise strict mode rejects it (HD2002).
+    /// Which calls are strict cannot be read from metadata: HD2004 says "in strict mode".
+    /// </summary>
+    public static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputLimits rulesLimits, string? requiresEveryPropertySdk = null)
     {
         var limits = new StrictLimits
         {
@@ -114,12 +119,16 @@ public sealed class StructuredOutputTypeAudit
 
         foreach (var (path, property, reason) in OptionalNotNullable(type, "$", new HashSet<Type>()))
         {
-            findings.Add(new Finding(AuditRules.OptionalPropertyNotNullable, Severity.Error, Concern, subject, $"{location} at {path}",
-                $"Property '{property.DeclaringType!.Name}.{property.Name}' may be absent ({reason}) but is not nullable; strict mode makes every property required. Make it nullable, or mark it 'required'.",
-                evidence));
+            findings.Add(requiresEveryPropertySdk is null
+                ? new Finding(AuditRules.OptionalPropertyNotNullable, Severity.Error, Concern, subject, $"{location} at {path}",
+                    $"Property '{property.DeclaringType!.Name}.{property.Name}' may be absent ({reason}) but is not nullable; strict mode makes every property required. Make it nullable, or mark it 'required'.",
+                    evidence)
+                : new Finding(AuditRules.OptionalPropertyFilledByModel, Severity.Warning, Concern, subject, $"{location} at {path}",
+                    $"Property '{property.DeclaringType!.Name}.{property.Name}' may be absent ({reason}), but {requiresEveryPropertySdk} sends it as required in strict mode: the model always fills it and the default never applies. Make it nullable so the model can answer null, or mark it 'required'.",
+                    evidence));
         }
 
-        if (findings.Count == 0)
+        if (findings.All(f => !f.Fails))
         {
             findings.Add(new Finding(AuditRules.StrictSchemaRejected, Severity.Pass, Concern, subject, location, $"{type.Name}'s schema is accepted by strict mode.", evidence));
         }

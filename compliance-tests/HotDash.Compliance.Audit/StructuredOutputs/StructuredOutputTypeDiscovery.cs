@@ -11,7 +11,8 @@ using HotDash.Compliance.Audit.Rules;
 namespace HotDash.Compliance.Audit.StructuredOutputs;
 
 /// <summary>A type an assembly sends to a structured-output API, and the call that sends it.</summary>
-public sealed record DiscoveredType(string TypeName, string EntryPoint);
+/// <summary>A type an assembly sends, and the entry point it is sent through (its rule, when discovered from metadata).</summary>
+public sealed record DiscoveredType(string TypeName, string EntryPoint, EntryPointRule? Rule = null);
 
 /// <summary>
 /// Finds the structured-output types of a compiled assembly from its metadata, without running it:
@@ -31,14 +32,14 @@ public static class StructuredOutputTypeDiscovery
         }
 
         var reader = pe.GetMetadataReader();
-        var wanted = entryPoints.Select(e => (Type: e.Method[..e.Method.LastIndexOf('.')], Member: e.Method[(e.Method.LastIndexOf('.') + 1)..])).ToHashSet();
+        var wanted = entryPoints.ToDictionary(e => (Type: e.Method[..e.Method.LastIndexOf('.')], Member: e.Method[(e.Method.LastIndexOf('.') + 1)..]));
         var found = new List<DiscoveredType>();
         var rows = reader.GetTableRowCount(TableIndex.MethodSpec);
         for (var row = 1; row <= rows; row++)
         {
             var spec = reader.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row));
             var (typeName, member) = MethodOwner(reader, spec.Method);
-            if (typeName is null || !wanted.Contains((typeName, member)))
+            if (typeName is null || !wanted.TryGetValue((typeName, member), out var rule))
             {
                 continue;
             }
@@ -46,7 +47,7 @@ public static class StructuredOutputTypeDiscovery
             var arguments = spec.DecodeSignature(new TypeNameProvider(), null);
             foreach (var argument in arguments.Where(a => a is not null))
             {
-                found.Add(new DiscoveredType(argument!, $"{typeName[(typeName.LastIndexOf('.') + 1)..]}.{member}"));
+                found.Add(new DiscoveredType(argument!, $"{typeName[(typeName.LastIndexOf('.') + 1)..]}.{member}", rule));
             }
         }
 
