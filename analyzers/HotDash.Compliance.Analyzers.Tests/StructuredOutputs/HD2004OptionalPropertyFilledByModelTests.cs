@@ -1,3 +1,5 @@
+using System.Linq;
+using HotDash.Compliance.Analyzers.Tests.Infrastructure;
 using HotDash.Compliance.Analyzers.Diagnostics;
 using HotDash.Compliance.CodeFixes;
 using Microsoft.CodeAnalysis.Testing;
@@ -94,4 +96,35 @@ public class HD2004OptionalPropertyFilledByModelTests
                 public static class Settings { public static object S() => new OpenAIPromptExecutionSettings { ResponseFormat = typeof(Decision) }; }
                 """,
             OptionalPropertyCodeFixProvider.MakeNullableKey);
+}
+
+/// <summary>The shared table of shapes (testing/Shared/StructuredOutputShapes.cs), as source through the analyzers.</summary>
+public class StructuredOutputShapesAnalyzerTests
+{
+    [Fact]
+    public async Task The_analyzers_predict_what_the_table_expects_for_a_strict_microsoft_extensions_ai_call()
+    {
+        var shapes = Repository.Read("testing", "Shared", "StructuredOutputShapes.cs");
+        var calls = string.Join("\n", HotDash.Compliance.Testing.Shapes.StructuredOutputShapes.Expected.Keys.Select(name =>
+            $"    public static object {name}Call(IChatClient c) => c.GetResponseAsync<{name}>(\"x\", Strict);"));
+        var usage = $$"""
+            #nullable enable
+            using Microsoft.Extensions.AI;
+            using HotDash.Compliance.Testing.Shapes;
+            public static class Uses
+            {
+                private static readonly ChatOptions Strict = new() { AdditionalProperties = new() { ["strict"] = true } };
+            {{calls}}
+            }
+            """;
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync([shapes, usage], [],
+            [new HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer(), new HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyFilledByModelAnalyzer(), new HotDash.Compliance.Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()],
+            TestContext.Current.CancellationToken);
+        var predicted = diagnostics.GroupBy(d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan))
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Id).Distinct().Order().ToArray());
+        foreach (var (name, expected) in HotDash.Compliance.Testing.Shapes.StructuredOutputShapes.Expected)
+        {
+            (predicted.TryGetValue(name, out var ids) ? ids : []).Should().Equal(expected, name);
+        }
+    }
 }
