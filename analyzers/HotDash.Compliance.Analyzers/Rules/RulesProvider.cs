@@ -47,6 +47,8 @@ internal static class RulesProvider
     private static readonly SourceTextValueProvider<RulesLoadResult> Cache =
         new(text => RulesLoader.Load(text.ToString(), "rules file"));
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, RulesLoadResult> ExtendedByCompilation = new();
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("MicrosoftCodeAnalysisPerformance", "RS1012", Justification = "Reads rules for the calling analyzer, which registers the actions.")]
     public static CompilationRules Get(CompilationStartAnalysisContext context)
     {
@@ -67,9 +69,12 @@ internal static class RulesProvider
 
         if (result.ExtendsAFile)
         {
-            // Not cached by text: the result depends on the files it extends as well.
+            // Not cached by text, since the result depends on the files it extends as well: once per compilation,
+            // shared by every analyzer.
             var files = context.Options.AdditionalFiles;
-            result = RulesLoader.Load(new RulesText(file.Path, text.ToString()), (reference, from) => Resolve(files, reference, from, context.CancellationToken)).AsExtendingAFile();
+            var cancellationToken = context.CancellationToken;
+            result = ExtendedByCompilation.GetValue(context.Compilation, _ =>
+                RulesLoader.Load(new RulesText(file.Path, text.ToString()), (reference, from) => Resolve(files, reference, from, cancellationToken)).AsExtendingAFile());
         }
 
         return result.Rules is not null
