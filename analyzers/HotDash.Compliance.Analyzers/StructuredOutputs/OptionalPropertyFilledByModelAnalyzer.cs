@@ -31,18 +31,7 @@ public sealed class OptionalPropertyFilledByModelAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var (optional, declaration) in walk.OptionalInSource())
-        {
-            var property = optional.Property;
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.OptionalPropertyFilledByModel,
-                call.TypeLocation,
-                [declaration],
-                property.Name,
-                property.ContainingType.Name,
-                optional.Reason,
-                call.EntryPoint.DisplayName,
-                property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
-        }
+        StructuredOutputTypeAnalysis.ReportOptionalProperties(context, call, walk, Descriptors.OptionalPropertyFilledByModel,
+            (property, reason, type) => [property.Name, property.ContainingType.Name, reason, call.EntryPoint.DisplayName, type]);
     }
 }

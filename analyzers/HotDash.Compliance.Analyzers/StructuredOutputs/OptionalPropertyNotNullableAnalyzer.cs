@@ -33,17 +33,7 @@ public sealed class OptionalPropertyNotNullableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var (optional, declaration) in walk.OptionalInSource())
-        {
-            var property = optional.Property;
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.OptionalPropertyNotNullable,
-                call.TypeLocation,
-                [declaration],
-                property.Name,
-                property.ContainingType.Name,
-                optional.Reason,
-                property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
-        }
+        StructuredOutputTypeAnalysis.ReportOptionalProperties(context, call, walk, Descriptors.OptionalPropertyNotNullable,
+            (property, reason, type) => [property.Name, property.ContainingType.Name, reason, type]);
     }
 }

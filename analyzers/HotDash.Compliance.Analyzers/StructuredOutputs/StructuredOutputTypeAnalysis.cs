@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using HotDash.Compliance.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -33,5 +34,28 @@ internal static class StructuredOutputTypeAnalysis
             },
             OperationKind.Invocation,
             OperationKind.SimpleAssignment);
+    }
+
+    /// <summary>
+    /// HD2002 and HD2004 alike: one diagnostic per optional, non-nullable property declared in source, where the type
+    /// is sent, with the property as the additional location (where the code fixes act). A compiled type's property
+    /// cannot be fixed here; the test-time audit reports it.
+    /// </summary>
+    public static void ReportOptionalProperties(OperationAnalysisContext context, StructuredOutputCall call, TypeWalkResult walk, DiagnosticDescriptor descriptor, Func<IPropertySymbol, string, string, object[]> arguments)
+    {
+        foreach (var optional in walk.Optional)
+        {
+            var property = optional.Property;
+            if (property.Locations.FirstOrDefault(l => l.IsInSource) is not { } declaration)
+            {
+                continue;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                descriptor,
+                call.TypeLocation,
+                [declaration],
+                arguments(property, optional.Reason, property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))));
+        }
     }
 }

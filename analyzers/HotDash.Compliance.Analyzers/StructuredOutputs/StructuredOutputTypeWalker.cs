@@ -43,18 +43,6 @@ internal sealed class TypeWalkResult
 {
     public List<OptionalProperty> Optional { get; } = [];
 
-    /// <summary>The optional properties declared in source (a compiled type's cannot be fixed here; the test-time audit reports them).</summary>
-    public IEnumerable<(OptionalProperty Optional, Location Declaration)> OptionalInSource()
-    {
-        foreach (var optional in Optional)
-        {
-            if (optional.Property.Locations.FirstOrDefault(l => l.IsInSource) is { } declaration)
-            {
-                yield return (optional, declaration);
-            }
-        }
-    }
-
     public List<UnrepresentableShape> Unrepresentable { get; } = [];
 }
 
