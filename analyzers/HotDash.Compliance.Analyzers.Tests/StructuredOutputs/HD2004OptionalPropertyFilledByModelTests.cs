@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Tests.Infrastructure;
 using HotDash.Compliance.Analyzers.Diagnostics;
@@ -101,15 +102,18 @@ public class HD2004OptionalPropertyFilledByModelTests
 /// <summary>The shared table of shapes (testing/Shared/StructuredOutputShapes.cs), as source through the analyzers.</summary>
 public class StructuredOutputShapesAnalyzerTests
 {
-    [Fact]
-    public async Task The_analyzers_predict_what_the_table_expects_for_a_strict_microsoft_extensions_ai_call()
+    [Theory]
+    [InlineData("Microsoft.Extensions.AI", "public static object {0}Call(IChatClient c) => c.GetResponseAsync<{0}>(\"x\", Strict);")]
+    [InlineData("Semantic Kernel", "public static object {0}Call() => new OpenAIPromptExecutionSettings {{ ResponseFormat = typeof({0}) }};")]
+    public async Task The_analyzers_predict_what_the_table_expects_for_a_strict_call(string sdk, string callTemplate)
     {
         var shapes = Repository.Read("testing", "Shared", "StructuredOutputShapes.cs");
         var calls = string.Join("\n", HotDash.Compliance.Testing.Shapes.StructuredOutputShapes.Expected.Keys.Select(name =>
-            $"    public static object {name}Call(IChatClient c) => c.GetResponseAsync<{name}>(\"x\", Strict);"));
+            "    " + string.Format(System.Globalization.CultureInfo.InvariantCulture, callTemplate, name)));
         var usage = $$"""
             #nullable enable
             using Microsoft.Extensions.AI;
+            using Microsoft.SemanticKernel.Connectors.OpenAI;
             using HotDash.Compliance.Testing.Shapes;
             public static class Uses
             {
@@ -120,11 +124,12 @@ public class StructuredOutputShapesAnalyzerTests
         var diagnostics = await AnalyzerRun.DiagnosticsAsync([shapes, usage], [],
             [new HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer(), new HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyFilledByModelAnalyzer(), new HotDash.Compliance.Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()],
             TestContext.Current.CancellationToken);
-        var predicted = diagnostics.GroupBy(d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan))
+        // Reported at the type argument, or at typeof(T).
+        var predicted = diagnostics.GroupBy(d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan).Replace("typeof(", string.Empty, StringComparison.Ordinal).TrimEnd(')'))
             .ToDictionary(g => g.Key, g => g.Select(d => d.Id).Distinct().Order().ToArray());
         foreach (var (name, expected) in HotDash.Compliance.Testing.Shapes.StructuredOutputShapes.Expected)
         {
-            (predicted.TryGetValue(name, out var ids) ? ids : []).Should().Equal(expected, name);
+            (predicted.TryGetValue(name, out var ids) ? ids : []).Should().Equal(expected, $"{sdk}: {name}");
         }
     }
 }

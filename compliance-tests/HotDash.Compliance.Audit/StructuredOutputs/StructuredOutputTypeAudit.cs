@@ -79,8 +79,8 @@ public sealed class StructuredOutputTypeAudit
                         continue;
                     }
 
-                    findings.AddRange(type.Rule?.Method.StartsWith("Microsoft.Extensions.AI.", StringComparison.Ordinal) == true
-                        ? AuditTypeAsMeaiSends(resolved, subject, $"{path} ({type.EntryPoint})", limits, type.EntryPoint)
+                    findings.AddRange(SdkFor(type.Rule) is { } sdk
+                        ? AuditTypeAsSent(resolved, subject, $"{path} ({type.EntryPoint})", limits, type.EntryPoint, sdk)
                         : AuditType(resolved, subject, $"{path} ({type.EntryPoint})", limits, type.Rule?.GeneratedSchemaRequiresEveryProperty == true ? type.EntryPoint : null));
                 }
             }
@@ -103,22 +103,31 @@ public sealed class StructuredOutputTypeAudit
         AuditType(type, subject, location, rulesLimits, requiresEveryPropertySdk, sent: null);
 
     /// <summary>
-    /// A type sent through Microsoft.Extensions.AI: the schema judged is the one its GetResponseAsync&lt;T&gt; puts in a
-    /// strict request (<see cref="MeaiRequestCapture"/>), and whether an optional property is HD2004 or HD2002 follows
-    /// from that schema's 'required' lists, not from the rules' data. Without a request, as for any other type.
+    /// A type sent through an SDK that generates its own schema (Microsoft.Extensions.AI, Semantic Kernel): the schema
+    /// judged is the one the SDK puts in a strict request (<see cref="SdkRequestCapture"/>), and whether an optional
+    /// property is HD2004 or HD2002 follows from that schema's 'required' lists, not from the rules' data. Without a
+    /// request, as for any other type.
     /// </summary>
-    public static IReadOnlyList<Finding> AuditTypeAsMeaiSends(Type type, string subject, string location, StructuredOutputLimits rulesLimits, string entryPoint)
+    public static IReadOnlyList<Finding> AuditTypeAsSent(Type type, string subject, string location, StructuredOutputLimits rulesLimits, string entryPoint, SdkRequestCapture sdk)
     {
-        if (MeaiRequestCapture.StrictRequest(type) is not { } request || !request.TryGetProperty("schema", out var schema))
+        if (sdk.StrictRequest(type) is not { } request || !request.TryGetProperty("schema", out var schema))
         {
             return AuditType(type, subject, location, rulesLimits, entryPoint);
         }
 
         var schemaJson = schema.GetRawText();
-        var evidence = $"schema sent by Microsoft.Extensions.AI {MeaiRequestCapture.SdkVersion} for {entryPoint}<{type.Name}> in strict mode, captured from its request ({schemaJson.Length} characters): {Abbreviate(schemaJson)}";
+        var evidence = $"schema sent by {sdk.Description} for {entryPoint} with {type.Name} in strict mode, captured from its request ({schemaJson.Length} characters): {Abbreviate(schemaJson)}";
         var requiresEvery = JsonParser.Parse(schemaJson).Value is { } parsed && RequiresEveryProperty(parsed);
         return AuditType(type, subject, location, rulesLimits, requiresEvery ? entryPoint : null, (schemaJson, evidence));
     }
+
+    /// <summary>The SDK whose own request is judged for types sent through this entry point, if it is one the audit can ask.</summary>
+    public static SdkRequestCapture? SdkFor(EntryPointRule? rule) => rule?.Method switch
+    {
+        { } method when method.StartsWith("Microsoft.Extensions.AI.", StringComparison.Ordinal) => SdkRequestCapture.MicrosoftExtensionsAI,
+        { } method when method.StartsWith("Microsoft.SemanticKernel.", StringComparison.Ordinal) => SdkRequestCapture.SemanticKernel,
+        _ => null,
+    };
 
     private static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputLimits rulesLimits, string? requiresEveryPropertySdk, (string Json, string Evidence)? sent)
     {

@@ -17,8 +17,10 @@ public sealed record DiscoveredType(string TypeName, string EntryPoint, EntryPoi
 /// <summary>
 /// Finds the structured-output types of a compiled assembly from its metadata, without running it:
 /// every generic instantiation (MethodSpec) of an entry point of the rules, such as
-/// GetResponseAsync&lt;Decision&gt; or ForJsonSchema&lt;Plan&gt;, names its type argument.
-/// Types sent with typeof(T) leave no such trace; list them under structuredOutputs.types.
+/// GetResponseAsync&lt;Decision&gt; or ForJsonSchema&lt;Plan&gt;, names its type argument; and a property entry
+/// point set to typeof(T) (Semantic Kernel's ResponseFormat = typeof(Plan)) is found in the method bodies, where the
+/// compiler emits <c>ldtoken T</c> shortly before the setter call. Other ways to pass a Type (a variable, a field)
+/// leave no such trace; list those types under structuredOutputs.types.
 /// </summary>
 public static class StructuredOutputTypeDiscovery
 {
@@ -51,8 +53,92 @@ public static class StructuredOutputTypeDiscovery
             }
         }
 
+        found.AddRange(TypeOfAssignments(pe, reader, entryPoints));
         return found.DistinctBy(f => f.TypeName).ToList();
     }
+
+    /// <summary>How far (in IL instructions) a <c>ldtoken</c> may come before the setter it feeds: GetTypeFromHandle sits between.</summary>
+    private const int TypeOfWindow = 3;
+
+    private static readonly Dictionary<ushort, System.Reflection.Emit.OperandType> OperandTypes = typeof(System.Reflection.Emit.OpCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Select(f => (System.Reflection.Emit.OpCode)f.GetValue(null)!)
+        .ToDictionary(o => (ushort)o.Value, o => o.OperandType);
+
+    private static IEnumerable<DiscoveredType> TypeOfAssignments(PEReader pe, MetadataReader reader, IReadOnlyList<EntryPointRule> entryPoints)
+    {
+        var setters = entryPoints.Where(e => e.Kind == "type")
+            .ToDictionary(e => (Type: e.Method[..e.Method.LastIndexOf('.')], Member: "set_" + e.Method[(e.Method.LastIndexOf('.') + 1)..]));
+        if (setters.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var handle in reader.MethodDefinitions)
+        {
+            var definition = reader.GetMethodDefinition(handle);
+            if (definition.RelativeVirtualAddress == 0)
+            {
+                continue;
+            }
+
+            var il = pe.GetMethodBody(definition.RelativeVirtualAddress).GetILReader();
+            string? pendingType = null;
+            var sinceToken = 0;
+            while (il.RemainingBytes > 0)
+            {
+                ushort code = il.ReadByte();
+                if (code == 0xFE)
+                {
+                    code = (ushort)(0xFE00 | il.ReadByte());
+                }
+
+                if (!OperandTypes.TryGetValue(code, out var operand))
+                {
+                    break; // Not IL we can read: leave this method.
+                }
+
+                sinceToken++;
+                switch (operand)
+                {
+                    case System.Reflection.Emit.OperandType.InlineTok when code == 0xD0: // ldtoken
+                        var token = MetadataTokens.EntityHandle(il.ReadInt32());
+                        pendingType = token.Kind switch
+                        {
+                            HandleKind.TypeDefinition => TypeNameProvider.Name(reader, (TypeDefinitionHandle)token),
+                            HandleKind.TypeReference => TypeNameProvider.Name(reader, (TypeReferenceHandle)token),
+                            _ => null,
+                        };
+                        sinceToken = 0;
+                        break;
+                    case System.Reflection.Emit.OperandType.InlineMethod:
+                        var (owner, member) = MethodOwner(reader, MetadataTokens.EntityHandle(il.ReadInt32()));
+                        if (pendingType is not null && sinceToken <= TypeOfWindow && owner is not null && setters.TryGetValue((owner, member), out var rule))
+                        {
+                            yield return new DiscoveredType(pendingType, $"{owner[(owner.LastIndexOf('.') + 1)..]}.{member[4..]}", rule);
+                            pendingType = null;
+                        }
+
+                        break;
+                    case System.Reflection.Emit.OperandType.InlineSwitch:
+                        il.Offset += 4 * il.ReadInt32();
+                        break;
+                    default:
+                        il.Offset += OperandSize(operand);
+                        break;
+                }
+            }
+        }
+    }
+
+    private static int OperandSize(System.Reflection.Emit.OperandType operand) => operand switch
+    {
+        System.Reflection.Emit.OperandType.InlineNone => 0,
+        System.Reflection.Emit.OperandType.ShortInlineBrTarget or System.Reflection.Emit.OperandType.ShortInlineI or System.Reflection.Emit.OperandType.ShortInlineVar => 1,
+        System.Reflection.Emit.OperandType.InlineVar => 2,
+        System.Reflection.Emit.OperandType.InlineI8 or System.Reflection.Emit.OperandType.InlineR => 8,
+        _ => 4,
+    };
 
     private static (string? Type, string Member) MethodOwner(MetadataReader reader, EntityHandle method)
     {
