@@ -59,11 +59,11 @@ public class SampleBuildTests
     }
 
     [Fact]
-    public void The_schema_literal_missing_a_required_entry_is_reported_inside_the_literal()
+    public void The_schema_literal_missing_a_required_entry_is_reported_inside_the_literal_at_the_object_as_the_api_does()
     {
-        var (line, column) = Find("Agent/AgentTools.cs", "\"note\": { \"type\": \"string\" }");
+        var (line, column) = Find("Agent/AgentTools.cs", "\"required\": [\"ticket_id\", \"priority\"]");
         Diagnostic("HD2001", "Agent/AgentTools.cs").Should().ContainSingle(d => d.Line == line && d.Column == column && d.Severity == "error")
-            .Which.Message.Should().Contain("In context=('properties', 'note'): 'required' must include every key in properties; missing 'note'");
+            .Which.Message.Should().Contain("In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'note'.");
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public class HD2001StrictSchemaLiteralTests
     public Task The_sdks_own_example_passes() => Verify.VerifyAsync(Usings + MathReasoning);
 
     [Fact]
-    public Task The_sev1_start_up_crash_schema_is_reported_at_the_property_with_the_apis_wording() =>
+    public Task The_sev1_start_up_crash_schema_is_reported_at_the_object_with_the_apis_wording() =>
         Verify.VerifyAsync(Usings + """"
             class Agent
             {
@@ -74,13 +74,13 @@ public class HD2001StrictSchemaLiteralTests
             """",
             null,
             new DiagnosticResult(Descriptors.StrictSchemaRejected)
-                .WithSpan(14, 17, 14, 25)
+                .WithSpan(16, 15, 16, 25)
                 .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations)
-                .WithArguments("ChatResponseFormat.CreateJsonSchemaFormat", "In context=('properties', 'reason'): 'required' must include every key in properties; missing 'reason' (an optional field must be required and nullable: \"type\": [\"...\", \"null\"])"));
+                .WithArguments("ChatResponseFormat.CreateJsonSchemaFormat", "In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'reason'. Fix: list 'reason' in 'required'; if it is optional, make it nullable: \"type\": [\"...\", \"null\"]."));
 
     [Theory]
     [InlineData("""BinaryData.FromString("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},{|HD2001:\"additionalProperties\"|}:true,\"required\":[\"a\"]}")""")]
-    [InlineData("""BinaryData.FromString(@"{""type"":""object"",""properties"":{{|HD2001:""a""|}:{""type"":""string""}},""additionalProperties"":false}")""")]
+    [InlineData("""BinaryData.FromString(@"{""type"":""object"",""properties"":{""a"":{""type"":""string""}},{|HD2001:""required""|}:[],""additionalProperties"":false}")""")]
     [InlineData("BinaryData.FromString(\"\"\"{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false,{|HD2001:\"minProperties\"|}:1}\"\"\")")]
     [InlineData("BinaryData.FromBytes(\"{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"t\\\":{\\\"type\\\":\\\"string\\\",\\\"format\\\":{|HD2001:\\\"uri\\\"|}}},\\\"required\\\":[\\\"t\\\"],\\\"additionalProperties\\\":false}\"u8.ToArray())")]
     [InlineData("new BinaryData(Encoding.UTF8.GetBytes(\"{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{},{|HD2001:\\\"additionalProperties\\\"|}:{}}\"))")]
@@ -115,7 +115,7 @@ public class HD2001StrictSchemaLiteralTests
     [InlineData("""{"type":"object","properties":{"p":{"$ref":"#/$defs/x","description":"d"}},"required":["p"],"additionalProperties":false,"$defs":{"x":{"type":"string"}}}""", "'$ref' cannot have sibling keywords; found 'description'")]
     [InlineData("""{"type":"object","properties":{"p":{"oneOf":[{"type":"string"}]}},"required":["p"],"additionalProperties":false}""", "'oneOf' is not permitted in strict mode")]
     [InlineData("""{"type":"object","properties":{"p":{"type":"string","default":"x"}},"required":["p"],"additionalProperties":false}""", "'default' is not permitted in strict mode")]
-    [InlineData("""{"type":"object","properties":{"p":{"type":"object","properties":{}}},"required":["p"],"additionalProperties":false}""", "In context=('properties', 'p'): 'additionalProperties' is required to be supplied and to be false")]
+    [InlineData("""{"type":"object","properties":{"p":{"type":"object","properties":{}}},"required":["p"],"additionalProperties":false}""", "In context=('properties', 'p'), 'additionalProperties' is required to be supplied and to be false.")]
     [InlineData("""{"type":"object","properties":{"p":{"type":"array"}},"required":["p"],"additionalProperties":false}""", "'items' is required for an array")]
     [InlineData("""{"type":"object", "properties": {""", "the schema is not valid JSON: unexpected end of text")]
     [InlineData("""{"type":"object",}""", "the schema is not valid JSON: unexpected '}'")]

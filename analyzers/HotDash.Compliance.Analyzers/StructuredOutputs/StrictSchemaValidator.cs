@@ -45,8 +45,12 @@ internal sealed class StrictSchemaProblem
 
     public string ContextText => "(" + string.Join(", ", Context.Select(c => "'" + c + "'")) + ")";
 
-    /// <summary>The message in the API's own words: In context=('properties', 'reason'): ...</summary>
-    public override string ToString() => $"In context={ContextText}: {Message}";
+    /// <summary>
+    /// As the API prints it in its 400 answer ("Invalid schema for response_format 'x': In context=(), 'required' is
+    /// required to be supplied and to be an array including every key in properties. Missing 'message'."), with our
+    /// fix hint, when there is one, after the API's sentence.
+    /// </summary>
+    public override string ToString() => $"In context={ContextText}, {Message}";
 }
 
 /// <summary>
@@ -225,7 +229,7 @@ internal static class StrictSchemaValidator
             var additional = schema.Find("additionalProperties");
             if (additional is null)
             {
-                Problems.Add(new StrictSchemaProblem(context, "'additionalProperties' is required to be supplied and to be false", schema.Start, 1));
+                Problems.Add(new StrictSchemaProblem(context, "'additionalProperties' is required to be supplied and to be false.", schema.Start, 1));
             }
             else if (additional.Value.Kind != JsonKind.False)
             {
@@ -240,12 +244,12 @@ internal static class StrictSchemaValidator
                 : new HashSet<string>(StringComparer.Ordinal);
             foreach (var missing in names.Where(n => !requiredNames.Contains(n)))
             {
-                var member = properties!.Find(missing)!;
+                // The API reports it at the object whose 'required' lacks the key, not at the property.
                 Problems.Add(new StrictSchemaProblem(
-                    With(context, "properties", missing),
-                    $"'required' must include every key in properties; missing '{missing}' (an optional field must be required and nullable: \"type\": [\"...\", \"null\"])",
-                    member.NameStart,
-                    member.NameLength));
+                    context,
+                    $"'required' is required to be supplied and to be an array including every key in properties. Missing '{missing}'. Fix: list '{missing}' in 'required'; if it is optional, make it nullable: \"type\": [\"...\", \"null\"].",
+                    required?.NameStart ?? schema.Start,
+                    required?.NameLength ?? 1));
             }
 
             if (properties?.Kind != JsonKind.Object)
