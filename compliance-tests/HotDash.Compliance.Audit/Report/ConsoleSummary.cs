@@ -30,27 +30,10 @@ public static class ConsoleSummary
         foreach (var concern in report.Findings.GroupBy(f => f.Concern))
         {
             var subjects = concern.GroupBy(f => f.Subject).ToList();
-            var failed = subjects.Where(s => s.Any(f => f.Fails)).ToList();
-            var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"  {(failed.Count == 0 ? "ok  " : "FAIL")} {concern.Key}: {subjects.Count - failed.Count}/{subjects.Count} pass");
-            if (failed.Count > 0)
-            {
-                var named = failed.Take(SubjectsPerConcern)
-                    .Select(s => $"{string.Join(",", s.Where(f => f.Fails).Select(f => f.RuleId).Distinct())} {s.Key}");
-                line.Append(CultureInfo.InvariantCulture, $"; {string.Join("; ", named)}");
-                if (failed.Count > SubjectsPerConcern)
-                {
-                    line.Append(CultureInfo.InvariantCulture, $"; and {failed.Count - SubjectsPerConcern} more");
-                }
-            }
-
-            var warned = subjects.Where(s => s.Any(f => f.Severity == Severity.Warning)).ToList();
-            if (warned.Count > 0)
-            {
-                var named = warned.Take(SubjectsPerConcern)
-                    .Select(s => $"{string.Join(",", s.Where(f => f.Severity == Severity.Warning).Select(f => f.RuleId).Distinct())} {s.Key}");
-                line.Append(CultureInfo.InvariantCulture, $"; warnings: {string.Join("; ", named)}{(warned.Count > SubjectsPerConcern ? $"; and {warned.Count - SubjectsPerConcern} more" : string.Empty)}");
-            }
-
+            var failed = subjects.Count(s => s.Any(f => f.Fails));
+            var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"  {(failed == 0 ? "ok  " : "FAIL")} {concern.Key}: {subjects.Count - failed}/{subjects.Count} pass");
+            line.Append(Named(subjects, f => f.Fails, "; "));
+            line.Append(Named(subjects, f => f.Severity == Severity.Warning, "; warnings: "));
             text.AppendLine(line.ToString());
         }
 
@@ -70,6 +53,19 @@ public static class ConsoleSummary
         }
 
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>"; HD5001 table x; HD5006 table y; and 2 more": the subjects with a finding that matches, and their rules.</summary>
+    private static string Named(IReadOnlyList<IGrouping<string, Finding>> subjects, Func<Finding, bool> matches, string lead)
+    {
+        var named = subjects.Where(s => s.Any(matches)).ToList();
+        if (named.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var shown = named.Take(SubjectsPerConcern).Select(s => $"{string.Join(",", s.Where(matches).Select(f => f.RuleId).Distinct())} {s.Key}");
+        return lead + string.Join("; ", shown) + (named.Count > SubjectsPerConcern ? $"; and {named.Count - SubjectsPerConcern} more" : string.Empty);
     }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

@@ -149,10 +149,10 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
 
     private static RulesProblem Locate(JsonProblem problem, ComposedRules composed, string origin)
     {
+        // In the file that holds it; a syntax problem has no JSON path, and is reported at the root.
         var file = problem.Origin ?? origin;
-        var text = composed.Sources.FirstOrDefault(s => s.Origin == file)?.Text ?? string.Empty;
-        var (line, column) = TextPosition.Of(text, problem.Start);
-        return new RulesProblem(file, line, column, problem.Path.Length == 0 ? "$" : problem.Path, problem.Message);
+        var located = Locate(problem, composed.Sources.FirstOrDefault(s => s.Origin == file)?.Text ?? string.Empty, file);
+        return located.Path.Length == 0 ? located with { Path = "$" } : located;
     }
 
     /// <summary>
