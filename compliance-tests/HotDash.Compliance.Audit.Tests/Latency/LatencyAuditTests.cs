@@ -99,7 +99,8 @@ public sealed class LatencyAuditTests(LoopbackServer server) : IClassFixture<Loo
         finding.Severity.Should().Be(Severity.Error);
         finding.Message.Should().MatchRegex(@"p50 \d+ ms is over its budget of 100 ms; p95 \d+ ms is over its budget of 100 ms").And.Contain("HD7005");
         finding.Evidence.Should().Contain(e => e.StartsWith("slowest: sample #") && e.EndsWith("status 200"));
-        result.Samples["slow tiles"].Should().OnlyContain(s => s.Milliseconds >= 250);
+        // The server waits 250 ms; Task.Delay rides the system timer and was seen to end 0.3 ms early, so allow 5 ms.
+        result.Samples["slow tiles"].Should().OnlyContain(s => s.Milliseconds >= 245);
     }
 
     [Fact]
