@@ -126,20 +126,20 @@ internal sealed class DatabaseProviders
     public ImmutableArray<HotDash.Compliance.Providers.ProviderHosts> Hosts { get; }
 }
 
-/// <summary>The methods that send a schema or a type to a structured-output API, and strict mode's limits.</summary>
+/// <summary>The methods that send a schema or a type to a structured-output API, and the strict-mode profile the checks follow.</summary>
 internal sealed class StructuredOutputRules
 {
-    public static readonly StructuredOutputRules None = new(ImmutableArray<EntryPoint>.Empty, new HotDash.Compliance.StructuredOutputs.StrictLimits());
+    public static readonly StructuredOutputRules None = new(ImmutableArray<EntryPoint>.Empty, HotDash.Compliance.StructuredOutputs.StrictProfile.Empty);
 
-    public StructuredOutputRules(ImmutableArray<EntryPoint> entryPoints, HotDash.Compliance.StructuredOutputs.StrictLimits limits)
+    public StructuredOutputRules(ImmutableArray<EntryPoint> entryPoints, HotDash.Compliance.StructuredOutputs.StrictProfile profile)
     {
         EntryPoints = entryPoints;
-        Limits = limits;
+        Profile = profile;
     }
 
     public ImmutableArray<EntryPoint> EntryPoints { get; }
 
-    public HotDash.Compliance.StructuredOutputs.StrictLimits Limits { get; }
+    public HotDash.Compliance.StructuredOutputs.StrictProfile Profile { get; }
 }
 
 /// <summary>One entry point: containing type (metadata name), member, and how strictness is decided.</summary>

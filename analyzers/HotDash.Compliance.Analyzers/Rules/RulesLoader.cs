@@ -137,11 +137,15 @@ internal static class RulesLoader
                     .ToImmutableArray());
 
         var structured = root.Get("structuredOutputs");
+        var profile = HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(structured, out var profileProblem);
+        if (profileProblem is { } undeclared)
+        {
+            problems.Add(new JsonProblem("$.structuredOutputs.profile", undeclared.Message, undeclared.At));
+        }
+
         var structuredOutputs = structured is null
             ? StructuredOutputRules.None
-            : new StructuredOutputRules(
-                structured.GetItems("entryPoints").Select(ReadEntryPoint).ToImmutableArray(),
-                ReadLimits(structured.Get("limits")));
+            : new StructuredOutputRules(structured.GetItems("entryPoints").Select(ReadEntryPoint).ToImmutableArray(), profile);
 
         if (problems.Count > 0)
         {
@@ -165,24 +169,6 @@ internal static class RulesLoader
             entry.Get("strictWhenAdditionalProperty")?.GetString("parameter"),
             entry.Get("strictWhenAdditionalProperty")?.GetString("key"),
             entry.GetBoolean("generatedSchemaRequiresEveryProperty") ?? false);
-    }
-
-    private static HotDash.Compliance.StructuredOutputs.StrictLimits ReadLimits(JsonValue? limits)
-    {
-        var result = new HotDash.Compliance.StructuredOutputs.StrictLimits();
-        if (limits is null)
-        {
-            return result;
-        }
-
-        int Get(string name, int fallback) => limits.GetInt64(name) is { } n && n <= int.MaxValue ? (int)n : fallback;
-        result.MaxObjectProperties = Get("maxObjectProperties", result.MaxObjectProperties);
-        result.MaxNestingDepth = Get("maxNestingDepth", result.MaxNestingDepth);
-        result.MaxEnumValues = Get("maxEnumValues", result.MaxEnumValues);
-        result.MaxTotalStringLength = Get("maxTotalStringLength", result.MaxTotalStringLength);
-        result.LargeEnumThreshold = Get("largeEnumThreshold", result.LargeEnumThreshold);
-        result.MaxLargeEnumStringLength = Get("maxLargeEnumStringLength", result.MaxLargeEnumStringLength);
-        return result;
     }
 
     private static string ReadResource(string name)

@@ -40,11 +40,11 @@ public sealed class StrictSchemaLiteralAnalyzer : DiagnosticAnalyzer
 
             // A schema constant used by several calls is reported once per token and problem.
             var reported = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
-            start.RegisterOperationAction(c => Analyze(c, entryPoints, rules.Limits, reported), OperationKind.Invocation);
+            start.RegisterOperationAction(c => Analyze(c, entryPoints, rules.Profile, reported), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, EntryPoints entryPoints, StrictLimits limits, System.Collections.Concurrent.ConcurrentDictionary<string, bool> reported)
+    private static void Analyze(OperationAnalysisContext context, EntryPoints entryPoints, StrictProfile profile, System.Collections.Concurrent.ConcurrentDictionary<string, bool> reported)
     {
         if (entryPoints.Match(context.Operation) is not { Schema: { } schemaArgument } call)
         {
@@ -69,7 +69,7 @@ public sealed class StrictSchemaLiteralAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var problem in StrictSchemaValidator.Validate(parsed.Value!, limits))
+        foreach (var problem in StrictSchemaValidator.Validate(parsed.Value!, profile))
         {
             Report(context, source.Locate(problem.Start, problem.Length), display, problem.ToString(), reported);
         }

@@ -23,15 +23,29 @@ internal sealed class StrictLimits
     public int MaxLargeEnumStringLength { get; set; } = 15_000;
 }
 
+/// <summary>How the API prints a problem: most in the "In context=(...)" form, some newer ones with a JSON path, some bare.</summary>
+internal enum StrictProblemStyle
+{
+    /// <summary>"In context=('properties', 'x'), &lt;message&gt;" (the form of most 400 answers since 2024).</summary>
+    Context,
+
+    /// <summary>"&lt;message&gt; Found at $.properties.x.pattern." (the form of the regex answers seen in 2026).</summary>
+    JsonPath,
+
+    /// <summary>The message alone ("'Parameters Schema' is not a 'uri-reference'.").</summary>
+    Bare,
+}
+
 /// <summary>One reason strict mode would reject a schema: where (JSON context and text span) and what.</summary>
 internal sealed class StrictSchemaProblem
 {
-    public StrictSchemaProblem(IReadOnlyList<string> context, string message, int start, int length)
+    public StrictSchemaProblem(IReadOnlyList<string> context, string message, int start, int length, StrictProblemStyle style = StrictProblemStyle.Context)
     {
         Context = context;
         Message = message;
         Start = start;
         Length = length;
+        Style = style;
     }
 
     /// <summary>The path of the schema the problem is in, as OpenAI prints it: ('properties', 'reason').</summary>
@@ -43,54 +57,57 @@ internal sealed class StrictSchemaProblem
 
     public int Length { get; }
 
+    public StrictProblemStyle Style { get; }
+
     public string ContextText => "(" + string.Join(", ", Context.Select(c => "'" + c + "'")) + ")";
+
+    /// <summary>The context as a JSON path: $.properties.commands.items.</summary>
+    public string JsonPath => "$" + string.Concat(Context.Select(c => c.All(char.IsDigit) ? "[" + c + "]" : "." + c));
 
     /// <summary>
     /// As the API prints it in its 400 answer ("Invalid schema for response_format 'x': In context=(), 'required' is
     /// required to be supplied and to be an array including every key in properties. Missing 'message'."), with our
     /// fix hint, when there is one, after the API's sentence.
     /// </summary>
-    public override string ToString() => $"In context={ContextText}, {Message}";
+    public override string ToString() => Style switch
+    {
+        StrictProblemStyle.JsonPath => Message,
+        StrictProblemStyle.Bare => Message,
+        _ => $"In context={ContextText}, {Message}",
+    };
 }
 
 /// <summary>
-/// Checks a JSON schema against OpenAI Structured Outputs strict mode: an object root (not anyOf);
-/// additionalProperties false on every object; every property required (optional fields are unions
-/// with null); items on every array; nothing beside $ref; no unsupported keyword; supported string
-/// formats only; and the size limits.
+/// Checks a JSON schema against a provider's strict mode. Structural rules every profile shares: an object root (not
+/// anyOf); additionalProperties false on every object; an object declares 'properties'; 'required' lists every key of
+/// 'properties' and nothing else (optional fields are unions with null); items on every array; nothing beside $ref;
+/// a schema declares what it accepts. What the profile says: the keywords it rejects, the formats it knows, the
+/// regular-expression constructs it refuses in 'pattern', and the size limits. Messages are the API's own words where a
+/// real 400 answer shows them, then our fix hint.
 /// </summary>
 internal static class StrictSchemaValidator
 {
-    public static readonly IReadOnlyCollection<string> UnsupportedKeywords = new HashSet<string>(StringComparer.Ordinal)
+    public static List<StrictSchemaProblem> Validate(JsonValue root, StrictProfile profile)
     {
-        "allOf", "oneOf", "not", "if", "then", "else", "dependentRequired", "dependentSchemas", "patternProperties",
-        "unevaluatedProperties", "propertyNames", "minProperties", "maxProperties", "contains", "uniqueItems",
-        "minLength", "maxLength", "default",
-    };
-
-    public static readonly IReadOnlyCollection<string> SupportedFormats = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid",
-    };
-
-    public static List<StrictSchemaProblem> Validate(JsonValue root, StrictLimits limits)
-    {
-        var walk = new Walk(limits);
+        var walk = new Walk(profile);
         if (root.Kind != JsonKind.Object)
         {
             walk.Problems.Add(new StrictSchemaProblem([], "the schema must be a JSON object", root.Start, root.Length));
             return walk.Problems;
         }
 
-        if (root.Find("anyOf") is { } anyOf)
-        {
-            walk.Problems.Add(new StrictSchemaProblem([], "the root schema must be an object, not 'anyOf'", anyOf.NameStart, anyOf.NameLength));
-        }
-
         var type = root.Get("type");
-        if (type is null || !(type.Kind == JsonKind.String && type.Text == "object"))
+        var rootIsObject = type is not null && type.Kind == JsonKind.String && type.Text == "object";
+        var combinator = new[] { "anyOf", "oneOf", "allOf", "enum", "not" }.Select(root.Find).FirstOrDefault(m => m is not null);
+        if (!rootIsObject || combinator is not null)
         {
-            walk.Problems.Add(new StrictSchemaProblem([], "the root schema must have 'type': 'object'", type?.Start ?? root.Start, type?.Length ?? 1));
+            // The API's words for a function's parameters (cecli-dev/cecli#281); response formats are held to the same root.
+            walk.Problems.Add(new StrictSchemaProblem(
+                [],
+                "schema must have type 'object' and not have 'oneOf'/'anyOf'/'allOf'/'enum'/'not' at the top level.",
+                combinator?.NameStart ?? type?.Start ?? root.Start,
+                combinator?.NameLength ?? type?.Length ?? 1,
+                StrictProblemStyle.Bare));
         }
 
         walk.Schema(root, [], depth: 0);
@@ -100,15 +117,17 @@ internal static class StrictSchemaValidator
 
     private sealed class Walk
     {
+        private readonly StrictProfile _profile;
         private readonly StrictLimits _limits;
         private int _properties;
         private int _enumValues;
         private int _stringLength;
         private bool _depthReported;
 
-        public Walk(StrictLimits limits)
+        public Walk(StrictProfile profile)
         {
-            _limits = limits;
+            _profile = profile;
+            _limits = profile.Limits;
         }
 
         public List<StrictSchemaProblem> Problems { get; } = [];
@@ -125,6 +144,12 @@ internal static class StrictSchemaValidator
                 return;
             }
 
+            if (schema.Find("$id") is { Value.Kind: JsonKind.String } id && !IsUriReference(id.Value.Text!))
+            {
+                // The API's words (griptape-ai/griptape#2150), printed without a context.
+                Problems.Add(new StrictSchemaProblem(context, $"'{id.Value.Text}' is not a 'uri-reference'. Fix: make '$id' a URI reference (no spaces), or drop it.", id.Value.Start, id.Value.Length, StrictProblemStyle.Bare));
+            }
+
             if (schema.Find("$ref") is not null)
             {
                 foreach (var sibling in schema.Members.Where(m => m.Name != "$ref"))
@@ -137,9 +162,10 @@ internal static class StrictSchemaValidator
 
             foreach (var member in schema.Members)
             {
-                if (UnsupportedKeywords.Contains(member.Name))
+                if (_profile.Rejects(member.Name))
                 {
-                    Problems.Add(new StrictSchemaProblem(context, $"'{member.Name}' is not permitted in strict mode", member.NameStart, member.NameLength));
+                    // The API's words: "In context=('properties', 'data'), 'allOf' is not permitted." (makenotion/notion-mcp-server#102).
+                    Problems.Add(new StrictSchemaProblem(context, $"'{member.Name}' is not permitted. (profile '{_profile.Name}')", member.NameStart, member.NameLength));
                 }
             }
 
@@ -156,7 +182,7 @@ internal static class StrictSchemaValidator
                 if (depth > _limits.MaxNestingDepth && !_depthReported)
                 {
                     _depthReported = true;
-                    Problems.Add(new StrictSchemaProblem(context, $"objects may be nested at most {_limits.MaxNestingDepth} levels deep; this one is at level {depth}", schema.Start, 1));
+                    Problems.Add(new StrictSchemaProblem(context, $"objects may be nested at most {_limits.MaxNestingDepth} levels deep; this one is at level {depth} (profile '{_profile.Name}')", schema.Start, 1));
                 }
 
                 Object(schema, context, depth);
@@ -167,14 +193,20 @@ internal static class StrictSchemaValidator
                 Problems.Add(new StrictSchemaProblem(context, "'items' is required for an array", schema.Start, 1));
             }
 
-            if (schema.Find("format") is { } format && format.Value.Kind == JsonKind.String && !SupportedFormats.Contains(format.Value.Text!))
+            if (!_profile.Rejects("format") && _profile.Formats is { } formats && schema.Find("format") is { Value.Kind: JsonKind.String } format && !formats.Contains(format.Value.Text!))
             {
-                Problems.Add(new StrictSchemaProblem(context, $"format '{format.Value.Text}' is not supported; use one of {string.Join(", ", SupportedFormats)}", format.Value.Start, format.Value.Length));
+                // The API's words (can1357/oh-my-pi#206).
+                Problems.Add(new StrictSchemaProblem(context, $"'{format.Value.Text}' is not a valid format. Fix: use one of {string.Join(", ", formats)} (profile '{_profile.Name}'), or describe the format in 'description'.", format.Value.Start, format.Value.Length));
+            }
+
+            if (!_profile.Rejects("pattern") && schema.Find("pattern") is { Value.Kind: JsonKind.String } pattern)
+            {
+                Pattern(pattern, context);
             }
 
             if (schema.Get("enum") is { Kind: JsonKind.Array } values)
             {
-                Enum(schema, values, context);
+                Enum(values, context);
             }
 
             if (schema.Get("const") is { Kind: JsonKind.String } constant)
@@ -210,17 +242,17 @@ internal static class StrictSchemaValidator
         {
             if (_properties > _limits.MaxObjectProperties)
             {
-                Problems.Add(new StrictSchemaProblem([], $"a schema may have at most {_limits.MaxObjectProperties} object properties in total; this one has {_properties}", root.Start, 1));
+                Problems.Add(new StrictSchemaProblem([], $"a schema may have at most {_limits.MaxObjectProperties} object properties in total; this one has {_properties} (profile '{_profile.Name}')", root.Start, 1));
             }
 
             if (_enumValues > _limits.MaxEnumValues)
             {
-                Problems.Add(new StrictSchemaProblem([], $"a schema may have at most {_limits.MaxEnumValues} enum values in total; this one has {_enumValues}", root.Start, 1));
+                Problems.Add(new StrictSchemaProblem([], $"a schema may have at most {_limits.MaxEnumValues} enum values in total; this one has {_enumValues} (profile '{_profile.Name}')", root.Start, 1));
             }
 
             if (_stringLength > _limits.MaxTotalStringLength)
             {
-                Problems.Add(new StrictSchemaProblem([], $"the property names, definition names, enum values and const values may total at most {_limits.MaxTotalStringLength} characters; this schema has {_stringLength}", root.Start, 1));
+                Problems.Add(new StrictSchemaProblem([], $"the property names, definition names, enum values and const values may total at most {_limits.MaxTotalStringLength} characters; this schema has {_stringLength} (profile '{_profile.Name}')", root.Start, 1));
             }
         }
 
@@ -233,16 +265,23 @@ internal static class StrictSchemaValidator
             }
             else if (additional.Value.Kind != JsonKind.False)
             {
-                Problems.Add(new StrictSchemaProblem(context, "'additionalProperties' must be false: objects with open keys (dictionaries) are not supported", additional.NameStart, additional.NameLength));
+                Problems.Add(new StrictSchemaProblem(context, "'additionalProperties' is required to be supplied and to be false. Objects with open keys (dictionaries) are not supported: list the keys as properties, or use an array of key/value objects.", additional.NameStart, additional.NameLength));
             }
 
             var properties = schema.Get("properties");
+            if (properties is null)
+            {
+                // The API's words (spring-projects/spring-ai#4776): even a parameterless tool needs "properties": {}.
+                Problems.Add(new StrictSchemaProblem(context, "object schema missing properties. Fix: declare \"properties\": {} (and \"required\": []) when the object has none.", schema.Start, 1));
+            }
+
             var names = properties?.Kind == JsonKind.Object ? properties.Members.Select(m => m.Name).ToList() : [];
             var required = schema.Find("required");
             var requiredNames = required?.Value.Kind == JsonKind.Array
-                ? new HashSet<string>(required.Value.Items.Where(i => i.Kind == JsonKind.String).Select(i => i.Text!), StringComparer.Ordinal)
-                : new HashSet<string>(StringComparer.Ordinal);
-            foreach (var missing in names.Where(n => !requiredNames.Contains(n)))
+                ? required.Value.Items.Where(i => i.Kind == JsonKind.String).ToList()
+                : [];
+            var requiredSet = new HashSet<string>(requiredNames.Select(i => i.Text!), StringComparer.Ordinal);
+            foreach (var missing in names.Where(n => !requiredSet.Contains(n)))
             {
                 // The API reports it at the object whose 'required' lacks the key, not at the property.
                 Problems.Add(new StrictSchemaProblem(
@@ -250,6 +289,17 @@ internal static class StrictSchemaValidator
                     $"'required' is required to be supplied and to be an array including every key in properties. Missing '{missing}'. Fix: list '{missing}' in 'required'; if it is optional, make it nullable: \"type\": [\"...\", \"null\"].",
                     required?.NameStart ?? schema.Start,
                     required?.NameLength ?? 1));
+            }
+
+            var nameSet = new HashSet<string>(names, StringComparer.Ordinal);
+            foreach (var extra in requiredNames.Where(r => !nameSet.Contains(r.Text!)))
+            {
+                // The API's words (dotnet/extensions#6302), at the name in 'required'.
+                Problems.Add(new StrictSchemaProblem(
+                    context,
+                    $"'required' must be an array that includes every key in `properties`. Extra required key '{extra.Text}' supplied. Fix: declare '{extra.Text}' in 'properties' or remove it from 'required'.",
+                    extra.Start,
+                    extra.Length));
             }
 
             if (properties?.Kind != JsonKind.Object)
@@ -265,7 +315,31 @@ internal static class StrictSchemaValidator
             }
         }
 
-        private void Enum(JsonValue schema, JsonValue values, List<string> context)
+        private void Pattern(JsonMember pattern, List<string> context)
+        {
+            var analysis = PatternGrammar.Analyze(pattern.Value.Text!);
+            var at = new StrictSchemaProblem(With(context, "pattern"), string.Empty, 0, 0).JsonPath;
+            if (analysis.Error is not null)
+            {
+                // No public 400 answer shows the API's words for a malformed pattern: these are ours.
+                Problems.Add(new StrictSchemaProblem(context, $"'pattern' is not a valid regular expression: {analysis.Error} at index {analysis.ErrorIndex}. Found at {at}.", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.JsonPath));
+                return;
+            }
+
+            foreach (var construct in analysis.Constructs.Where(c => _profile.RejectedPatternConstructs.Contains(c)).OrderBy(c => c, StringComparer.Ordinal))
+            {
+                // The API's words for lookaround (existential-birds/daydream#304, vercel/ai#21037); the same form for the others.
+                var what = construct switch
+                {
+                    PatternGrammar.Lookaround => "regex lookaround is not supported",
+                    PatternGrammar.Backreference => "regex backreferences are not supported",
+                    _ => "regex Unicode property escapes are not supported",
+                };
+                Problems.Add(new StrictSchemaProblem(context, $"Invalid JSON schema: {what}. Found at {at}. Fix: rewrite the pattern without it (profile '{_profile.Name}'), or check it in your code after the answer.", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.JsonPath));
+            }
+        }
+
+        private void Enum(JsonValue values, List<string> context)
         {
             _enumValues += values.Items.Count;
             var strings = values.Items.Where(v => v.Kind == JsonKind.String).Select(v => v.Text!).ToList();
@@ -273,7 +347,7 @@ internal static class StrictSchemaValidator
             _stringLength += length;
             if (strings.Count > _limits.LargeEnumThreshold && length > _limits.MaxLargeEnumStringLength)
             {
-                Problems.Add(new StrictSchemaProblem(context, $"a string enum of more than {_limits.LargeEnumThreshold} values may total at most {_limits.MaxLargeEnumStringLength} characters; this one has {strings.Count} values and {length} characters", values.Start, 1));
+                Problems.Add(new StrictSchemaProblem(context, $"a string enum of more than {_limits.LargeEnumThreshold} values may total at most {_limits.MaxLargeEnumStringLength} characters; this one has {strings.Count} values and {length} characters (profile '{_profile.Name}')", values.Start, 1));
             }
         }
 
@@ -303,4 +377,50 @@ internal static class StrictSchemaValidator
             return copy;
         }
     }
+
+    /// <summary>
+    /// RFC 3986 URI-reference: only unreserved, reserved and percent-encoded characters, and a scheme, when there is one,
+    /// of a letter followed by letters, digits, '+', '-' or '.'. (A relative reference whose first segment holds ':'
+    /// is not one.)
+    /// </summary>
+    internal static bool IsUriReference(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '%')
+            {
+                if (i + 2 >= value.Length || !IsHex(value[i + 1]) || !IsHex(value[i + 2]))
+                {
+                    return false;
+                }
+
+                i += 2;
+                continue;
+            }
+
+            var allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~:/?#[]@!$&'()*+,;=".IndexOf(c) >= 0;
+            if (!allowed)
+            {
+                return false;
+            }
+        }
+
+        if (value.IndexOf('#') != value.LastIndexOf('#'))
+        {
+            return false;
+        }
+
+        var colon = value.IndexOf(':');
+        var delimiter = value.IndexOfAny(['/', '?', '#']);
+        if (colon >= 0 && (delimiter < 0 || colon < delimiter))
+        {
+            var scheme = value.Substring(0, colon);
+            return scheme.Length > 0 && char.IsLetter(scheme[0]) && scheme.All(c => (c < 128 && char.IsLetterOrDigit(c)) || c is '+' or '-' or '.');
+        }
+
+        return true;
+    }
+
+    private static bool IsHex(char c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }

@@ -23,7 +23,7 @@ internal static class StructuredOutputTypeAnalysis
             return;
         }
 
-        var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Limits);
+        var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Profile);
         start.RegisterOperationAction(
             context =>
             {

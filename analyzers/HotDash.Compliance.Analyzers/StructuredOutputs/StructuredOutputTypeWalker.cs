@@ -53,6 +53,7 @@ internal sealed class TypeWalkResult
 /// </summary>
 internal sealed class StructuredOutputTypeWalker
 {
+    private readonly StrictProfile _profile;
     private readonly StrictLimits _limits;
     private readonly ConcurrentDictionary<ITypeSymbol, TypeWalkResult> _cache = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _jsonIgnore;
@@ -63,9 +64,10 @@ internal sealed class StructuredOutputTypeWalker
     private readonly INamedTypeSymbol? _readOnlyDictionary;
     private readonly INamedTypeSymbol? _nonGenericDictionary;
 
-    public StructuredOutputTypeWalker(Compilation compilation, StrictLimits limits)
+    public StructuredOutputTypeWalker(Compilation compilation, StrictProfile profile)
     {
-        _limits = limits;
+        _profile = profile;
+        _limits = profile.Limits;
         _jsonIgnore = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
         _jsonRequired = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonRequiredAttribute");
         _defaultValue = compilation.GetTypeByMetadataName("System.ComponentModel.DefaultValueAttribute");
@@ -191,6 +193,13 @@ internal sealed class StructuredOutputTypeWalker
                     if (OptionalReason(property) is { } reason && !CanBeNull(property.Type))
                     {
                         _result.Optional.Add(new OptionalProperty(property, reason));
+                    }
+
+                    // The SDKs' schema generator writes [DefaultValue] as the "default" keyword (captured in the SDK wire
+                    // tests): whether strict mode takes it depends on the provider profile.
+                    if (_walker._profile.Rejects("default") && property.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _walker._defaultValue)))
+                    {
+                        Open(property, $"[DefaultValue] on {Describe(property)} is sent as the \"default\" keyword, which profile '{_walker._profile.Name}' rejects ('default' is not permitted)");
                     }
                 }
 

@@ -53,7 +53,7 @@ public sealed class SdkRequestCaptureTests
     [MemberData(nameof(Cases))]
     public void The_verdict_on_the_sent_schema_is_what_the_table_expects(string sdk, string shape)
     {
-        var findings = StructuredOutputTypeAudit.AuditTypeAsSent(Shape(shape), "type " + shape, "test", new StructuredOutputLimits(), "entry point", Capture(sdk));
+        var findings = StructuredOutputTypeAudit.AuditTypeAsSent(Shape(shape), "type " + shape, "test", RulesFile.BuiltIn().Document.StructuredOutputs, "entry point", Capture(sdk));
         findings.Where(f => f.Severity != Severity.Pass).Select(f => f.RuleId).Distinct().Order().Should().Equal(StructuredOutputShapes.Expected[shape]);
         findings.Should().NotContain(f => f.RuleId == "HD2003" && f.Severity != Severity.Error, "strict mode rejects the schema the SDK sent");
         findings.Should().NotContain(f => f.RuleId == "HD2004" && f.Severity != Severity.Warning, "strict mode accepts it; the model fills the property");

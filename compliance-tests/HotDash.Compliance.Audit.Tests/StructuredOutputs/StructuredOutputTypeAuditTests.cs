@@ -53,7 +53,7 @@ public sealed class Open
 public class StructuredOutputTypeAuditTests
 {
     private static IReadOnlyList<Finding> Audit<T>() =>
-        StructuredOutputTypeAudit.AuditType(typeof(T), $"type {typeof(T).FullName}", "test", new HotDash.Compliance.Audit.Rules.StructuredOutputLimits());
+        StructuredOutputTypeAudit.AuditType(typeof(T), $"type {typeof(T).FullName}", "test", HotDash.Compliance.Audit.Rules.RulesFile.BuiltIn().Document.StructuredOutputs);
 
     [Fact]
     public void The_sev1_start_up_crash_is_found_in_the_compiled_type_with_its_json_path()
@@ -74,7 +74,7 @@ public class StructuredOutputTypeAuditTests
     [Fact]
     public void Through_an_sdk_that_requires_every_property_it_is_a_warning_that_the_model_fills_it_and_the_type_passes()
     {
-        var findings = StructuredOutputTypeAudit.AuditType(typeof(Decision), "type Decision", "test", new HotDash.Compliance.Audit.Rules.StructuredOutputLimits(), "ChatClientStructuredOutputExtensions.GetResponseAsync");
+        var findings = StructuredOutputTypeAudit.AuditType(typeof(Decision), "type Decision", "test", HotDash.Compliance.Audit.Rules.RulesFile.BuiltIn().Document.StructuredOutputs, "ChatClientStructuredOutputExtensions.GetResponseAsync");
         var warning = findings.Should().ContainSingle(f => f.RuleId == "HD2004").Which;
         warning.Severity.Should().Be(Severity.Warning);
         warning.Message.Should().Contain("'Decision.Reason' may be absent (its constructor parameter has a default value), but ChatClientStructuredOutputExtensions.GetResponseAsync sends it as required in strict mode: the model always fills it");

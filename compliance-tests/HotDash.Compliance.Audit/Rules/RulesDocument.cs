@@ -80,7 +80,18 @@ public sealed record StructuredOutputRules
 {
     public IReadOnlyList<EntryPointRule> EntryPoints { get; init; } = [];
 
-    public StructuredOutputLimits Limits { get; init; } = new();
+    /// <summary>The strict-mode provider profile the checks follow (one of <see cref="Profiles"/>).</summary>
+    public string Profile { get; init; } = "openai";
+
+    /// <summary>The declared profiles, as data (keywords, formats, pattern constructs, limits, evidence); read by the analyzers' own reader.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> Profiles { get; init; } = [];
+
+    /// <summary>The selected profile, read by the same code the analyzers use.</summary>
+    internal HotDash.Compliance.StructuredOutputs.StrictProfile StrictProfile()
+    {
+        var text = System.Text.Json.JsonSerializer.Serialize(new { profile = Profile, profiles = Profiles });
+        return HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(HotDash.Compliance.Analyzers.Json.JsonParser.Parse(text).Value, out _);
+    }
 
     public IReadOnlyList<string> Assemblies { get; init; } = [];
 
@@ -98,22 +109,6 @@ public sealed record EntryPointRule(
 
 /// <summary>Strict when the options argument sets AdditionalProperties[Key] = true (Microsoft.Extensions.AI's OpenAI adapter).</summary>
 public sealed record StrictAdditionalPropertyRule(string Parameter, string Key);
-
-/// <summary>OpenAI strict-mode limits; the defaults are OpenAI's documented ones.</summary>
-public sealed record StructuredOutputLimits
-{
-    public int MaxObjectProperties { get; init; } = 5000;
-
-    public int MaxNestingDepth { get; init; } = 10;
-
-    public int MaxEnumValues { get; init; } = 1000;
-
-    public int MaxTotalStringLength { get; init; } = 120_000;
-
-    public int LargeEnumThreshold { get; init; } = 250;
-
-    public int MaxLargeEnumStringLength { get; init; } = 15_000;
-}
 
 public sealed record DatabaseRules
 {

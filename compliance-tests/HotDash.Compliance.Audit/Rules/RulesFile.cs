@@ -125,6 +125,11 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
             throw new RulesFileException(source.Origin, composed.Problems.Select(p => Locate(p, composed, source.Origin)).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ThenBy(p => p.Column).ToList());
         }
 
+        if (ProfileProblem(composed.Root!) is { } undeclared)
+        {
+            throw new RulesFileException(source.Origin, [Locate(undeclared, composed, source.Origin)]);
+        }
+
         var json = composed.Root!.ToJson();
         var document = JsonSerializer.Deserialize<RulesDocument>(json, SerializerOptions)!;
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
@@ -191,11 +196,18 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         var fast = parsed.Value is null ? null : FastSchema.Value.Validate(parsed.Value);
         if (fast is { Count: 0 })
         {
-            return [];
+            return ProfileProblem(parsed.Value!) is { } undeclared ? [Locate(undeclared, json, origin)] : [];
         }
 
         var problems = Flatten(Schema.Value.Validate(json)).Select(e => ToProblem(e, origin)).OrderBy(p => p.Line).ThenBy(p => p.Column).ToList();
         return problems.Count > 0 || fast is null ? problems : fast.Select(p => Locate(p, json, origin)).ToList();
+    }
+
+    /// <summary>The one rule the schema cannot say: structuredOutputs.profile names a declared profile (the analyzers' reader decides).</summary>
+    private static JsonProblem? ProfileProblem(JsonValue root)
+    {
+        HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(root.Get("structuredOutputs"), out var problem);
+        return problem is { } undeclared ? new JsonProblem("$.structuredOutputs.profile", undeclared.Message, undeclared.At) : null;
     }
 
     private static readonly Lazy<JsonValue> SchemaRoot = new(() => JsonParser.Parse(SchemaText).Value!);

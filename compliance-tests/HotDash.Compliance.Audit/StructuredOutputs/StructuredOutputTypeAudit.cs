@@ -42,7 +42,6 @@ public sealed class StructuredOutputTypeAudit
         var structured = rules.StructuredOutputs;
         var findings = new List<Finding>();
         var subjects = new List<string>();
-        var limits = structured.Limits;
 
         foreach (var relative in structured.Assemblies)
         {
@@ -80,8 +79,8 @@ public sealed class StructuredOutputTypeAudit
                     }
 
                     findings.AddRange(SdkFor(type.Rule) is { } sdk
-                        ? AuditTypeAsSent(resolved, subject, $"{path} ({type.EntryPoint})", limits, type.EntryPoint, sdk)
-                        : AuditType(resolved, subject, $"{path} ({type.EntryPoint})", limits, type.Rule?.GeneratedSchemaRequiresEveryProperty == true ? type.EntryPoint : null));
+                        ? AuditTypeAsSent(resolved, subject, $"{path} ({type.EntryPoint})", structured, type.EntryPoint, sdk)
+                        : AuditType(resolved, subject, $"{path} ({type.EntryPoint})", structured, type.Rule?.GeneratedSchemaRequiresEveryProperty == true ? type.EntryPoint : null));
                 }
             }
             finally
@@ -99,8 +98,8 @@ public sealed class StructuredOutputTypeAudit
     /// accepts such a property and the model fills it (HD2004, a warning); otherwise strict mode rejects it (HD2002).
     /// Which calls are strict cannot be read from metadata: HD2004 says "in strict mode".
     /// </summary>
-    public static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputLimits rulesLimits, string? requiresEveryPropertySdk = null) =>
-        AuditType(type, subject, location, rulesLimits, requiresEveryPropertySdk, sent: null);
+    public static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputRules rules, string? requiresEveryPropertySdk = null) =>
+        AuditType(type, subject, location, rules, requiresEveryPropertySdk, sent: null);
 
     /// <summary>
     /// A type sent through an SDK that generates its own schema (Microsoft.Extensions.AI, Semantic Kernel): the schema
@@ -108,17 +107,37 @@ public sealed class StructuredOutputTypeAudit
     /// property is HD2004 or HD2002 follows from that schema's 'required' lists, not from the rules' data. Without a
     /// request, as for any other type.
     /// </summary>
-    public static IReadOnlyList<Finding> AuditTypeAsSent(Type type, string subject, string location, StructuredOutputLimits rulesLimits, string entryPoint, SdkRequestCapture sdk)
+    public static IReadOnlyList<Finding> AuditTypeAsSent(Type type, string subject, string location, StructuredOutputRules rules, string entryPoint, SdkRequestCapture sdk)
     {
         if (sdk.StrictRequest(type) is not { } request || !request.TryGetProperty("schema", out var schema))
         {
-            return AuditType(type, subject, location, rulesLimits, entryPoint);
+            return AuditType(type, subject, location, rules, entryPoint);
         }
 
         var schemaJson = schema.GetRawText();
         var evidence = $"schema sent by {sdk.Description} for {entryPoint} with {type.Name} in strict mode, captured from its request ({schemaJson.Length} characters): {Abbreviate(schemaJson)}";
         var requiresEvery = JsonParser.Parse(schemaJson).Value is { } parsed && RequiresEveryProperty(parsed);
-        return AuditType(type, subject, location, rulesLimits, requiresEvery ? entryPoint : null, (schemaJson, evidence));
+        return AuditType(type, subject, location, rules, requiresEvery ? entryPoint : null, (schemaJson, evidence));
+    }
+
+    /// <summary>
+    /// A JSON schema sent as it is (a schema file the service loads, a schema kept in configuration): HD2001 for every
+    /// reason the selected profile's strict mode would answer 400, in the API's words, located by JSON path; none when it
+    /// would take it. The same validator and profile as HD2001 at build time.
+    /// </summary>
+    public static IReadOnlyList<Finding> AuditSchema(string schemaJson, string subject, string location, StructuredOutputRules rules)
+    {
+        var parsed = JsonParser.Parse(schemaJson);
+        if (parsed.Value is null)
+        {
+            return [new Finding(AuditRules.StrictSchemaRejected, Severity.Error, Concern, subject, location, $"The schema is not JSON: {parsed.Error}", [])];
+        }
+
+        var profile = rules.StrictProfile();
+        return StrictSchemaValidator.Validate(parsed.Value, profile)
+            .Select(problem => new Finding(AuditRules.StrictSchemaRejected, Severity.Error, Concern, subject, $"{location} at {JsonPath(problem.Context)}",
+                $"Strict mode (profile '{profile.Name}') would reject this schema: {problem}", [$"schema of {schemaJson.Length} characters judged against profile '{profile.Name}'"]))
+            .ToList();
     }
 
     /// <summary>The SDK whose own request is judged for types sent through this entry point, if it is one the audit can ask.</summary>
@@ -129,21 +148,13 @@ public sealed class StructuredOutputTypeAudit
         _ => null,
     };
 
-    private static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputLimits rulesLimits, string? requiresEveryPropertySdk, (string Json, string Evidence)? sent)
+    private static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputRules rules, string? requiresEveryPropertySdk, (string Json, string Evidence)? sent)
     {
-        var limits = new StrictLimits
-        {
-            MaxObjectProperties = rulesLimits.MaxObjectProperties,
-            MaxNestingDepth = rulesLimits.MaxNestingDepth,
-            MaxEnumValues = rulesLimits.MaxEnumValues,
-            MaxTotalStringLength = rulesLimits.MaxTotalStringLength,
-            LargeEnumThreshold = rulesLimits.LargeEnumThreshold,
-            MaxLargeEnumStringLength = rulesLimits.MaxLargeEnumStringLength,
-        };
+        var profile = rules.StrictProfile();
         var findings = new List<Finding>();
         var schemaJson = sent?.Json ?? StrictShape(JsonSchema.FromType(type, new SystemTextJsonSchemaGeneratorSettings()).ToJson());
         var evidence = new List<string> { sent?.Evidence ?? $"schema generated by NJsonSchema and shaped for strict mode ({schemaJson.Length} characters)" };
-        foreach (var problem in StrictSchemaValidator.Validate(JsonParser.Parse(schemaJson).Value!, limits))
+        foreach (var problem in StrictSchemaValidator.Validate(JsonParser.Parse(schemaJson).Value!, profile))
         {
             findings.Add(new Finding(AuditRules.TypeNotRepresentable, Severity.Error, Concern, subject, $"{location} at {JsonPath(problem.Context)}",
                 $"{type.Name} cannot be sent in strict mode: {problem}", evidence));
