@@ -62,7 +62,7 @@ public class HD2003TypeNotRepresentableTests
             [("/repo/hotdash.rules.json", """
                 { "version": 1, "structuredOutputs": {
                     "entryPoints": [ { "method": "Microsoft.Extensions.AI.ChatClientStructuredOutputExtensions.GetResponseAsync", "kind": "type", "alwaysStrict": true } ],
-                    "limits": { "maxEnumValues": 2, "maxObjectProperties": 1 } } }
+                    "profile": "tight", "profiles": [ { "name": "tight", "limits": { "maxEnumValues": 2, "maxObjectProperties": 1 } } ] } }
                 """)],
             [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()], TestContext.Current.CancellationToken);
         diagnostics.Select(d => d.GetMessage()).Should().BeEquivalentTo(

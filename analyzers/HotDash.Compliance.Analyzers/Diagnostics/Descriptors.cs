@@ -60,10 +60,10 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor StrictSchemaRejected = Create(
         "HD2001",
         "Schema rejected by OpenAI strict mode",
-        "{0} sends a strict JSON schema that OpenAI would reject: {1}",
+        "{0} sends a strict JSON schema that strict mode would reject: {1}",
         StructuredOutputsCategory,
         DiagnosticSeverity.Error,
-        "A JSON schema given as a literal to a strict structured-output entry point breaks a strict-mode rule: an object root, additionalProperties false everywhere, every property required (optional fields as unions with null), items on arrays, nothing beside $ref, no unsupported keyword or format, and the size limits. OpenAI rejects such a schema at run time.");
+        "A JSON schema given as a literal to a strict structured-output entry point breaks a strict-mode rule: an object root, additionalProperties false everywhere, every property required (optional fields as unions with null), items on arrays, nothing beside $ref, no unsupported keyword or format, and the size limits. The provider rejects such a schema at run time; what strict mode takes is the rules file's provider profile (structuredOutputs.profile).");
 
     public static readonly DiagnosticDescriptor OptionalPropertyNotNullable = Create(
         "HD2002",
