@@ -179,6 +179,59 @@ public class HD2001StrictSchemaLiteralTests
         }
         """";
 
+    [Fact]
+    public async Task The_profile_in_the_rules_file_decides_what_is_rejected()
+    {
+        const string Schema = """{"type":"object","properties":{"name":{"type":"string","minLength":2,"default":"x"}},"required":["name"],"additionalProperties":false}""";
+        async Task<string[]> Messages(string? profile) => [.. (await AnalyzerRun.DiagnosticsAsync(
+                [Call("BinaryData.FromString(\"\"\"" + Schema + "\"\"\")")],
+                profile is null ? [] : [("/repo/hotdash.rules.json", $$"""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "{{profile}}" } }""")],
+                [new Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer()],
+                TestContext.Current.CancellationToken))
+            .Where(d => d.Id == "HD2001").Select(d => d.GetMessage())];
+
+        (await Messages(null)).Should().BeEmpty("OpenAI takes minLength and default today, and 'openai' is the default profile");
+        (await Messages("openai")).Should().BeEmpty();
+        (await Messages("azure-openai")).Should().BeEquivalentTo(
+        [
+            "ChatResponseFormat.CreateJsonSchemaFormat sends a strict JSON schema that strict mode would reject: In context=('properties', 'name'), 'minLength' is not permitted. (profile 'azure-openai')",
+            "ChatResponseFormat.CreateJsonSchemaFormat sends a strict JSON schema that strict mode would reject: In context=('properties', 'name'), 'default' is not permitted. (profile 'azure-openai')",
+        ]);
+    }
+
+    [Fact]
+    public async Task A_declared_profile_and_a_changed_inherited_one_are_followed()
+    {
+        const string Nested = """{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","properties":{},"required":[],"additionalProperties":false,"description":"d"}},"required":["b"],"additionalProperties":false}},"required":["a"],"additionalProperties":false}""";
+        async Task<string[]> Messages(string rules) => [.. (await AnalyzerRun.DiagnosticsAsync(
+                [Call("BinaryData.FromString(\"\"\"" + Nested + "\"\"\")")],
+                [("/repo/hotdash.rules.json", rules)],
+                [new Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer()],
+                TestContext.Current.CancellationToken))
+            .Where(d => d.Id is "HD2001" or "HD0001").Select(d => d.GetMessage())];
+
+        // A provider of one's own: rejects 'description'.
+        (await Messages("""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "house", "profiles": [ { "name": "house", "rejectedKeywords": ["description"] } ] } }"""))
+            .Should().ContainSingle().Which.Should().EndWith("In context=('properties', 'a', 'properties', 'b'), 'description' is not permitted. (profile 'house')");
+
+        // The inherited 'openai' profile with one limit changed (profiles merge by name): everything else stays.
+        (await Messages("""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profiles": [ { "name": "openai", "limits": { "maxNestingDepth": 2 } } ] } }"""))
+            .Should().ContainSingle().Which.Should().EndWith("In context=('properties', 'a', 'properties', 'b'), objects may be nested at most 2 levels deep; this one is at level 3 (profile 'openai')");
+    }
+
+    [Fact]
+    public async Task A_profile_that_is_not_declared_is_HD0001_at_its_name()
+    {
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(
+            [Call("BinaryData.FromString(\"{}\")")],
+            [("/repo/hotdash.rules.json", """{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "azure" } }""")],
+            [new Analyzers.Rules.RulesFileAnalyzer()],
+            TestContext.Current.CancellationToken);
+        var hd0001 = diagnostics.Should().ContainSingle(d => d.Id == "HD0001").Subject;
+        hd0001.GetMessage().Should().Contain("structuredOutputs.profile 'azure' is not declared in structuredOutputs.profiles (openai, azure-openai are)");
+        hd0001.Location.GetLineSpan().StartLinePosition.Character.Should().Be(82, "the problem is reported at the profile's name");
+    }
+
     private static string Call(string schema) => Usings + $$"""
         class Agent
         {
