@@ -79,4 +79,51 @@ public class HD2003TypeNotRepresentableTests
             public sealed record Order(IReadOnlyList<Item> Items, Item[] Returns, string? Note);
             public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { ["strict"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<Order>("x", Strict); }
             """);
+    private const string Visit = """
+        #nullable enable
+        using System;
+        using System.ComponentModel.DataAnnotations;
+        using Microsoft.Extensions.AI;
+        using Microsoft.SemanticKernel.Connectors.OpenAI;
+
+        public sealed class Visit
+        {
+            public required Uri Link { get; set; }
+            public required DateTimeOffset When { get; set; }
+            [Range(1, 5)] public required int Stars { get; set; }
+            [RegularExpression("^(?!-)[a-z-]+$")] public required string Slug { get; set; }
+            public required string Note { get; set; }
+        }
+
+        """;
+
+    /// <summary>
+    /// Semantic Kernel sends the constraints of .NET types and DataAnnotations as keywords (captured in
+    /// SdkRequestCaptureTests), so what it sends follows the profile: OpenAI does not know format 'uri' and refuses a
+    /// lookahead; Azure OpenAI refuses 'format', 'minimum' and 'pattern' outright. Microsoft.Extensions.AI moves them into
+    /// 'description', so the same type passes under both.
+    /// </summary>
+    [Theory]
+    [InlineData("SK", "openai", new[] { "'Visit.Link' is sent with format 'uri' (its type is Uri)", "'Visit.Slug' is sent with a pattern using lookaround ([RegularExpression])" })]
+    [InlineData("SK", "azure-openai", new[] { "'Visit.Link' is sent with 'format' (its type is Uri)", "'Visit.When' is sent with 'format' (its type is DateTimeOffset)", "'Visit.Stars' is sent with 'minimum' ([Range])", "'Visit.Stars' is sent with 'maximum' ([Range])", "'Visit.Slug' is sent with 'pattern' ([RegularExpression])" })]
+    [InlineData("MEAI", "openai", new string[0])]
+    [InlineData("MEAI", "azure-openai", new string[0])]
+    public async Task Validation_keywords_an_sdk_sends_follow_the_profile(string sdk, string profile, string[] expected)
+    {
+        var use = sdk == "SK"
+            ? "public static class Uses { public static object S() => new OpenAIPromptExecutionSettings { ResponseFormat = typeof(Visit) }; }"
+            : "public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { [\"strict\"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<Visit>(\"x\", Strict); }";
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(
+            [Visit + use],
+            [("/repo/hotdash.rules.json", $$"""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "{{profile}}" } }""")],
+            [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()],
+            TestContext.Current.CancellationToken);
+        diagnostics.Should().NotContain(d => d.Id == "AD0001" || d.Id == "HD0001" || (d.Id.StartsWith("CS", System.StringComparison.Ordinal) && d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        var messages = diagnostics.Where(d => d.Id == "HD2003").Select(d => d.GetMessage()).ToList();
+        messages.Should().HaveCount(expected.Length);
+        foreach (var part in expected)
+        {
+            messages.Should().ContainSingle(m => m.Contains(part));
+        }
+    }
 }

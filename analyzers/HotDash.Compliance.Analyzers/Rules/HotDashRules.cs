@@ -154,7 +154,8 @@ internal sealed class EntryPoint
         bool alwaysStrict,
         string? strictOptionsParameter = null,
         string? strictAdditionalProperty = null,
-        bool generatedSchemaRequiresEveryProperty = false)
+        bool generatedSchemaRequiresEveryProperty = false,
+        bool generatedSchemaSendsValidationKeywords = false)
     {
         TypeName = typeName;
         Member = member;
@@ -165,6 +166,7 @@ internal sealed class EntryPoint
         StrictOptionsParameter = strictOptionsParameter;
         StrictAdditionalProperty = strictAdditionalProperty;
         GeneratedSchemaRequiresEveryProperty = generatedSchemaRequiresEveryProperty;
+        GeneratedSchemaSendsValidationKeywords = generatedSchemaSendsValidationKeywords;
     }
 
     public string TypeName { get; }
@@ -187,6 +189,12 @@ internal sealed class EntryPoint
 
     /// <summary>The SDK's own schema lists every property in 'required': strict mode accepts it, and the model fills them all.</summary>
     public bool GeneratedSchemaRequiresEveryProperty { get; }
+
+    /// <summary>
+    /// The SDK's own schema carries 'format', 'pattern', 'minimum', 'minLength' ... as keywords (from .NET types and
+    /// DataAnnotations), so the provider profile judges them; false when the SDK moves them into 'description' or is not known.
+    /// </summary>
+    public bool GeneratedSchemaSendsValidationKeywords { get; }
 
     public string DisplayName => TypeName.Substring(TypeName.LastIndexOf('.') + 1) + "." + Member;
 }

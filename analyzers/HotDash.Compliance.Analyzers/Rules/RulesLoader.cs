@@ -50,6 +50,8 @@ internal static class RulesLoader
 
     private static readonly Lazy<RulesText> CanonicalText = new(() => new RulesText(RulesComposer.Canonical, ReadResource("canonical-stack.json")));
 
+    private static readonly Lazy<JsonValue?> CanonicalStructuredOutputs = new(() => JsonParser.Parse(CanonicalText.Value.Text).Value?.Get("structuredOutputs"));
+
     private static readonly Lazy<HotDashRules> BuiltInDefaults = new(() =>
     {
         var result = Load(ReadResource("canonical-stack.json"), DefaultsOrigin);
@@ -137,7 +139,7 @@ internal static class RulesLoader
                     .ToImmutableArray());
 
         var structured = root.Get("structuredOutputs");
-        var profile = HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(structured, out var profileProblem);
+        var profile = HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(structured, CanonicalStructuredOutputs.Value, out var profileProblem);
         if (profileProblem is { } undeclared)
         {
             problems.Add(new JsonProblem("$.structuredOutputs.profile", undeclared.Message, undeclared.At));
@@ -168,7 +170,8 @@ internal static class RulesLoader
             entry.GetBoolean("alwaysStrict") ?? false,
             entry.Get("strictWhenAdditionalProperty")?.GetString("parameter"),
             entry.Get("strictWhenAdditionalProperty")?.GetString("key"),
-            entry.GetBoolean("generatedSchemaRequiresEveryProperty") ?? false);
+            entry.GetBoolean("generatedSchemaRequiresEveryProperty") ?? false,
+            entry.GetString("generatedSchemaValidationKeywords") == "sent");
     }
 
     private static string ReadResource(string name)

@@ -47,10 +47,12 @@ internal static class StrictProfileReader
     public const string DefaultProfile = "openai";
 
     /// <summary>
-    /// The profile named by structuredOutputs.profile (default "openai") among structuredOutputs.profiles. When the name is
-    /// not declared, <paramref name="problem"/> says so, with the value to point at, and the result is <see cref="StrictProfile.Empty"/>.
+    /// The profile named by structuredOutputs.profile (default "openai") among structuredOutputs.profiles, then among the
+    /// built-in canonical rules' profiles (so a rules file that does not extend them can still name "openai" or
+    /// "azure-openai"). When the name is declared nowhere, <paramref name="problem"/> says so, with the value to point at,
+    /// and the result is <see cref="StrictProfile.Empty"/>.
     /// </summary>
-    public static StrictProfile Read(JsonValue? structuredOutputs, out (string Message, JsonValue At)? problem)
+    public static StrictProfile Read(JsonValue? structuredOutputs, JsonValue? builtInStructuredOutputs, out (string Message, JsonValue At)? problem)
     {
         problem = null;
         if (structuredOutputs is null)
@@ -60,11 +62,11 @@ internal static class StrictProfileReader
 
         var selector = structuredOutputs.Get("profile");
         var name = selector?.Text ?? DefaultProfile;
-        var profiles = structuredOutputs.GetItems("profiles").ToList();
+        var profiles = structuredOutputs.GetItems("profiles").Concat(builtInStructuredOutputs?.GetItems("profiles") ?? []).ToList();
         var profile = profiles.FirstOrDefault(p => p.GetString("name") == name);
         if (profile is null)
         {
-            var declared = profiles.Select(p => p.GetString("name")).Where(n => n is not null).ToList();
+            var declared = profiles.Select(p => p.GetString("name")).Where(n => n is not null).Distinct().ToList();
             problem = (
                 $"structuredOutputs.profile '{name}' is not declared in structuredOutputs.profiles ({(declared.Count == 0 ? "none is" : string.Join(", ", declared) + " are")}); declare it there or pick a declared one",
                 selector ?? structuredOutputs);

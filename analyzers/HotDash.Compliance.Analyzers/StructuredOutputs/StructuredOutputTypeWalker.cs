@@ -44,6 +44,12 @@ internal sealed class TypeWalkResult
     public List<OptionalProperty> Optional { get; } = [];
 
     public List<UnrepresentableShape> Unrepresentable { get; } = [];
+
+    /// <summary>
+    /// What the selected profile rejects among the keywords an SDK that sends validation keywords writes for these
+    /// properties (format, pattern, minimum ...): reported only for such entry points.
+    /// </summary>
+    public List<UnrepresentableShape> SentKeywordProblems { get; } = [];
 }
 
 /// <summary>
@@ -79,6 +85,121 @@ internal sealed class StructuredOutputTypeWalker
 
     public TypeWalkResult Walk(ITypeSymbol root, CancellationToken cancellationToken) =>
         _cache.GetOrAdd(root, r => new Run(this, cancellationToken).Start(r));
+
+    /// <summary>
+    /// The keywords a schema generator that sends validation keywords writes for a property, as captured from Semantic
+    /// Kernel's strict request (SdkRequestCaptureTests): formats for date, time, Guid and Uri types, the TimeSpan pattern,
+    /// and DataAnnotations ([Range], [StringLength], [MinLength], [MaxLength], [Length], [RegularExpression],
+    /// [EmailAddress], [Url]); then what the profile says of each.
+    /// </summary>
+    private IEnumerable<UnrepresentableShape> SentKeywordProblems(IPropertySymbol property)
+    {
+        foreach (var (keyword, value, cause) in SentKeywords(property))
+        {
+            var where = $"property '{property.ContainingType.Name}.{property.Name}'";
+            if (_profile.Rejects(keyword))
+            {
+                yield return new UnrepresentableShape(property, $"{where} is sent with '{keyword}' ({cause}), and profile '{_profile.Name}' answers \"'{keyword}' is not permitted.\"; remove the constraint, or check it in code after the answer");
+            }
+            else if (keyword == "format" && _profile.Formats is { } formats && value is not null && !formats.Contains(value))
+            {
+                yield return new UnrepresentableShape(property, $"{where} is sent with format '{value}' ({cause}), and profile '{_profile.Name}' answers \"'{value}' is not a valid format.\"; use a string without the format, or one of {string.Join(", ", formats)}");
+            }
+            else if (keyword == "pattern" && value is not null)
+            {
+                var analysis = PatternGrammar.Analyze(value);
+                foreach (var construct in analysis.Constructs.Where(c => _profile.RejectedPatternConstructs.Contains(c)))
+                {
+                    yield return new UnrepresentableShape(property, $"{where} is sent with a pattern using {construct} ({cause}), which profile '{_profile.Name}' refuses; rewrite the pattern without it");
+                }
+            }
+        }
+    }
+
+    private IEnumerable<(string Keyword, string? Value, string Cause)> SentKeywords(IPropertySymbol property)
+    {
+        var type = Unwrap(property.Type);
+        var element = type is IArrayTypeSymbol array ? array.ElementType : type.SpecialType == SpecialType.System_String ? null : ElementOfSequence(type);
+        var isSequence = element is not null;
+        foreach (var candidate in isSequence ? new[] { Unwrap(element!) } : new[] { type })
+        {
+            var format = candidate.ToDisplayString() switch
+            {
+                "System.DateTime" or "System.DateTimeOffset" => "date-time",
+                "System.Guid" => "uuid",
+                "System.Uri" => "uri",
+                "System.DateOnly" => "date",
+                "System.TimeOnly" => "time",
+                _ => null,
+            };
+            if (format is not null)
+            {
+                yield return ("format", format, $"its type is {candidate.Name}");
+            }
+            else if (candidate.ToDisplayString() == "System.TimeSpan")
+            {
+                yield return ("pattern", TimeSpanPattern, "its type is TimeSpan");
+            }
+        }
+
+        foreach (var attribute in property.GetAttributes())
+        {
+            var name = attribute.AttributeClass?.ToDisplayString();
+            if (name is null || !name.StartsWith(DataAnnotations, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var cause = "[" + name.Substring(DataAnnotations.Length).Replace("Attribute", string.Empty) + "]";
+            var length = isSequence ? "Items" : "Length";
+            switch (name.Substring(DataAnnotations.Length))
+            {
+                case "RangeAttribute":
+                    yield return ("minimum", null, cause);
+                    yield return ("maximum", null, cause);
+                    break;
+                case "StringLengthAttribute":
+                    if (attribute.NamedArguments.Any(a => a.Key == "MinimumLength" && a.Value.Value is int and > 0))
+                    {
+                        yield return ("minLength", null, cause);
+                    }
+
+                    yield return ("maxLength", null, cause);
+                    break;
+                case "MinLengthAttribute":
+                    yield return ("min" + length, null, cause);
+                    break;
+                case "MaxLengthAttribute":
+                    yield return ("max" + length, null, cause);
+                    break;
+                case "LengthAttribute":
+                    yield return ("min" + length, null, cause);
+                    yield return ("max" + length, null, cause);
+                    break;
+                case "RegularExpressionAttribute":
+                    yield return ("pattern", attribute.ConstructorArguments.FirstOrDefault().Value as string, cause);
+                    break;
+                case "EmailAddressAttribute":
+                    yield return ("format", "email", cause);
+                    break;
+                case "UrlAttribute":
+                    yield return ("format", "uri", cause);
+                    break;
+            }
+        }
+    }
+
+    private const string DataAnnotations = "System.ComponentModel.DataAnnotations.";
+
+    /// <summary>The pattern System.Text.Json's schema exporter writes for TimeSpan (captured).</summary>
+    private const string TimeSpanPattern = @"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$";
+
+    private static ITypeSymbol Unwrap(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+
+    private ITypeSymbol? ElementOfSequence(ITypeSymbol type) =>
+        type.AllInterfaces.Concat(type is INamedTypeSymbol named ? [named] : [])
+            .FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, _enumerable))?.TypeArguments[0];
 
     private sealed class Run
     {
@@ -195,11 +316,9 @@ internal sealed class StructuredOutputTypeWalker
                         _result.Optional.Add(new OptionalProperty(property, reason));
                     }
 
-                    // The SDKs' schema generator writes [DefaultValue] as the "default" keyword (captured in the SDK wire
-                    // tests): whether strict mode takes it depends on the provider profile.
-                    if (_walker._profile.Rejects("default") && property.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _walker._defaultValue)))
+                    foreach (var problem in _walker.SentKeywordProblems(property))
                     {
-                        Open(property, $"[DefaultValue] on {Describe(property)} is sent as the \"default\" keyword, which profile '{_walker._profile.Name}' rejects ('default' is not permitted)");
+                        _result.SentKeywordProblems.Add(problem);
                     }
                 }
 

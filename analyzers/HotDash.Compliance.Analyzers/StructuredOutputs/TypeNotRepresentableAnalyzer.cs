@@ -25,7 +25,8 @@ public sealed class TypeNotRepresentableAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, StructuredOutputCall call, TypeWalkResult walk)
     {
-        foreach (var shape in walk.Unrepresentable)
+        var shapes = call.EntryPoint.GeneratedSchemaSendsValidationKeywords ? walk.Unrepresentable.Concat(walk.SentKeywordProblems) : walk.Unrepresentable;
+        foreach (var shape in shapes)
         {
             var declaration = shape.Property?.Locations.FirstOrDefault(l => l.IsInSource);
             context.ReportDiagnostic(Diagnostic.Create(

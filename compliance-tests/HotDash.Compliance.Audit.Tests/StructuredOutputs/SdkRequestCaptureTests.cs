@@ -60,6 +60,81 @@ public sealed class SdkRequestCaptureTests
         findings.Should().OnlyContain(f => f.Evidence.Any(e => e.StartsWith($"schema sent by {sdk} ", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// What each SDK does with the constraints .NET types and DataAnnotations carry (captured): Semantic Kernel sends them
+    /// as keywords, so the provider profile judges them (a Uri is "format": "uri", which OpenAI does not know; Azure OpenAI
+    /// refuses 'format', 'pattern', 'minimum' and the lengths altogether); Microsoft.Extensions.AI moves them into
+    /// 'description', which every profile takes. Neither sends [DefaultValue] as "default".
+    /// </summary>
+    [Theory]
+    [InlineData("Semantic Kernel", "openai", new[] { "Formats.Link", "Formats.Site", "Formats.Links" })]
+    [InlineData("Semantic Kernel", "azure-openai", new[] { "Formats.When", "Formats.At", "Formats.Id", "Formats.Link", "Formats.Took", "Formats.Day", "Formats.Time", "Formats.Stars", "Formats.Name", "Formats.Slug", "Formats.Mail", "Formats.Site", "Formats.Tags", "Formats.Code", "Formats.Short", "Formats.Links", "Formats.Maybe" })]
+    [InlineData("Microsoft.Extensions.AI", "openai", new string[0])]
+    [InlineData("Microsoft.Extensions.AI", "azure-openai", new string[0])]
+    public void Validation_keywords_are_judged_by_the_profile_when_the_sdk_sends_them(string sdk, string profile, string[] rejected)
+    {
+        var schema = Capture(sdk).StrictRequest(typeof(Formats))!.Value.GetProperty("schema");
+        var link = schema.GetProperty("properties").EnumerateObject().Single(p => p.Name.Equals("link", StringComparison.OrdinalIgnoreCase)).Value;
+        (sdk == "Semantic Kernel" ? link.GetProperty("format").GetString() : link.GetProperty("description").GetString()).Should().Contain("uri");
+
+        var rules = RulesFile.Parse($$"""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "{{profile}}" } }""", "rules").Document.StructuredOutputs;
+        var findings = StructuredOutputTypeAudit.AuditTypeAsSent(typeof(Formats), "type Formats", "test", rules, "entry point", Capture(sdk));
+        var properties = findings.Where(f => f.RuleId == "HD2003").Select(f => f.Location.Split(" at $.properties.")[1].Split('.')[0]).Distinct();
+        properties.Select(p => "Formats." + typeof(Formats).GetProperties().Single(x => x.Name.Equals(p, StringComparison.OrdinalIgnoreCase)).Name)
+            .Should().BeEquivalentTo(rejected);
+        if (sdk == "Semantic Kernel" && profile == "openai")
+        {
+            findings.Where(f => f.RuleId == "HD2003").Should().OnlyContain(f => f.Message.Contains("'uri' is not a valid format."));
+        }
+    }
+
+    [Theory]
+    [InlineData("Microsoft.Extensions.AI")]
+    [InlineData("Semantic Kernel")]
+    public void A_default_value_attribute_is_not_sent_as_default(string sdk)
+    {
+        var limit = Capture(sdk).StrictRequest(typeof(SearchWithDefaultValue))!.Value.GetProperty("schema").GetProperty("properties")
+            .EnumerateObject().Single(p => p.Name.Equals("limit", StringComparison.OrdinalIgnoreCase)).Value;
+        limit.TryGetProperty("default", out _).Should().BeFalse("so 'default' in a profile does not touch types sent through these SDKs");
+    }
+
+    public sealed class Formats
+    {
+        public required DateTimeOffset When { get; set; }
+        public required DateTime At { get; set; }
+        public required Guid Id { get; set; }
+        public required Uri Link { get; set; }
+        public required TimeSpan Took { get; set; }
+        public required DateOnly Day { get; set; }
+        public required TimeOnly Time { get; set; }
+        [System.ComponentModel.DataAnnotations.Range(1, 5)]
+        public required int Stars { get; set; }
+        [System.ComponentModel.DataAnnotations.StringLength(20, MinimumLength = 2)]
+        public required string Name { get; set; }
+        [System.ComponentModel.DataAnnotations.RegularExpression("^[a-z]+$")]
+        public required string Slug { get; set; }
+        [System.ComponentModel.DataAnnotations.EmailAddress]
+        public required string Mail { get; set; }
+        [System.ComponentModel.DataAnnotations.Url]
+        public required string Site { get; set; }
+        [System.ComponentModel.DataAnnotations.MinLength(1)]
+        public required System.Collections.Generic.List<string> Tags { get; set; }
+        [System.ComponentModel.DataAnnotations.MaxLength(3)]
+        public required string Code { get; set; }
+        [System.ComponentModel.DataAnnotations.Length(1, 4)]
+        public required string Short { get; set; }
+        public required System.Collections.Generic.List<Uri> Links { get; set; }
+        public required DateTimeOffset? Maybe { get; set; }
+    }
+
+    public sealed class SearchWithDefaultValue
+    {
+        public required string Query { get; set; }
+
+        [System.ComponentModel.DefaultValue(10)]
+        public int Limit { get; set; } = 10;
+    }
+
     /// <summary>Semantic Kernel's `ResponseFormat = typeof(T)` leaves `ldtoken T` before the setter: the audit finds the type in the IL.</summary>
     [Fact]
     public void Types_set_as_a_semantic_kernel_response_format_are_discovered_from_the_il()

@@ -90,7 +90,7 @@ public sealed record StructuredOutputRules
     internal HotDash.Compliance.StructuredOutputs.StrictProfile StrictProfile()
     {
         var text = System.Text.Json.JsonSerializer.Serialize(new { profile = Profile, profiles = Profiles });
-        return HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(HotDash.Compliance.Analyzers.Json.JsonParser.Parse(text).Value, out _);
+        return HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(HotDash.Compliance.Analyzers.Json.JsonParser.Parse(text).Value, RulesFile.BuiltInStructuredOutputs.Value, out _);
     }
 
     public IReadOnlyList<string> Assemblies { get; init; } = [];
@@ -105,7 +105,8 @@ public sealed record EntryPointRule(
     string? StrictParameter,
     bool AlwaysStrict,
     StrictAdditionalPropertyRule? StrictWhenAdditionalProperty = null,
-    bool GeneratedSchemaRequiresEveryProperty = false);
+    bool GeneratedSchemaRequiresEveryProperty = false,
+    string? GeneratedSchemaValidationKeywords = null);
 
 /// <summary>Strict when the options argument sets AdditionalProperties[Key] = true (Microsoft.Extensions.AI's OpenAI adapter).</summary>
 public sealed record StrictAdditionalPropertyRule(string Parameter, string Key);

@@ -206,9 +206,12 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
     /// <summary>The one rule the schema cannot say: structuredOutputs.profile names a declared profile (the analyzers' reader decides).</summary>
     private static JsonProblem? ProfileProblem(JsonValue root)
     {
-        HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(root.Get("structuredOutputs"), out var problem);
+        HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(root.Get("structuredOutputs"), BuiltInStructuredOutputs.Value, out var problem);
         return problem is { } undeclared ? new JsonProblem("$.structuredOutputs.profile", undeclared.Message, undeclared.At) : null;
     }
+
+    /// <summary>The built-in canonical rules' structuredOutputs, whose profiles any rules file may name.</summary>
+    internal static readonly Lazy<JsonValue?> BuiltInStructuredOutputs = new(() => JsonParser.Parse(ReadResource("canonical-stack.json")).Value?.Get("structuredOutputs"));
 
     private static readonly Lazy<JsonValue> SchemaRoot = new(() => JsonParser.Parse(SchemaText).Value!);
 
