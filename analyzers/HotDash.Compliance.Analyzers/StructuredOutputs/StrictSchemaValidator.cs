@@ -23,17 +23,17 @@ internal sealed class StrictLimits
     public int MaxLargeEnumStringLength { get; set; } = 15_000;
 }
 
-/// <summary>How the API prints a problem: most in the "In context=(...)" form, some newer ones with a JSON path, some bare.</summary>
+/// <summary>How the API prints a problem: most in the "In context=(...)" form, some complete in themselves.</summary>
 internal enum StrictProblemStyle
 {
     /// <summary>"In context=('properties', 'x'), &lt;message&gt;" (the form of most 400 answers since 2024).</summary>
     Context,
 
-    /// <summary>"&lt;message&gt; Found at $.properties.x.pattern." (the form of the regex answers seen in 2026).</summary>
-    JsonPath,
-
-    /// <summary>The message alone ("'Parameters Schema' is not a 'uri-reference'.").</summary>
-    Bare,
+    /// <summary>
+    /// The message as it stands: "'Parameters Schema' is not a 'uri-reference'.", or the regex answers of 2026, which
+    /// carry their own JSON path ("... Found at $.properties.x.pattern.").
+    /// </summary>
+    Worded,
 }
 
 /// <summary>One reason strict mode would reject a schema: where (JSON context and text span) and what.</summary>
@@ -61,20 +61,15 @@ internal sealed class StrictSchemaProblem
 
     public string ContextText => "(" + string.Join(", ", Context.Select(c => "'" + c + "'")) + ")";
 
-    /// <summary>The context as a JSON path: $.properties.commands.items.</summary>
-    public string JsonPath => "$" + string.Concat(Context.Select(c => c.All(char.IsDigit) ? "[" + c + "]" : "." + c));
+    /// <summary>A context as a JSON path, as the API's regex answers print it: $.properties.commands.items.</summary>
+    public static string PathOf(IEnumerable<string> context) => "$" + string.Concat(context.Select(c => c.All(char.IsDigit) ? "[" + c + "]" : "." + c));
 
     /// <summary>
     /// As the API prints it in its 400 answer ("Invalid schema for response_format 'x': In context=(), 'required' is
     /// required to be supplied and to be an array including every key in properties. Missing 'message'."), with our
     /// fix hint, when there is one, after the API's sentence.
     /// </summary>
-    public override string ToString() => Style switch
-    {
-        StrictProblemStyle.JsonPath => Message,
-        StrictProblemStyle.Bare => Message,
-        _ => $"In context={ContextText}, {Message}",
-    };
+    public override string ToString() => Style == StrictProblemStyle.Worded ? Message : $"In context={ContextText}, {Message}";
 }
 
 /// <summary>
@@ -107,7 +102,7 @@ internal static class StrictSchemaValidator
                 "schema must have type 'object' and not have 'oneOf'/'anyOf'/'allOf'/'enum'/'not' at the top level.",
                 combinator?.NameStart ?? type?.Start ?? root.Start,
                 combinator?.NameLength ?? type?.Length ?? 1,
-                StrictProblemStyle.Bare));
+                StrictProblemStyle.Worded));
         }
 
         walk.Schema(root, [], depth: 0);
@@ -147,7 +142,7 @@ internal static class StrictSchemaValidator
             if (schema.Find("$id") is { Value.Kind: JsonKind.String } id && !IsUriReference(id.Value.Text!))
             {
                 // The API's words (griptape-ai/griptape#2150), printed without a context.
-                Problems.Add(new StrictSchemaProblem(context, $"'{id.Value.Text}' is not a 'uri-reference'. Fix: make '$id' a URI reference (no spaces), or drop it.", id.Value.Start, id.Value.Length, StrictProblemStyle.Bare));
+                Problems.Add(new StrictSchemaProblem(context, $"'{id.Value.Text}' is not a 'uri-reference'. Fix: make '$id' a URI reference (no spaces), or drop it.", id.Value.Start, id.Value.Length, StrictProblemStyle.Worded));
             }
 
             if (schema.Find("$ref") is not null)
@@ -318,11 +313,11 @@ internal static class StrictSchemaValidator
         private void Pattern(JsonMember pattern, List<string> context)
         {
             var analysis = PatternGrammar.Analyze(pattern.Value.Text!);
-            var at = new StrictSchemaProblem(With(context, "pattern"), string.Empty, 0, 0).JsonPath;
+            var at = StrictSchemaProblem.PathOf(With(context, "pattern"));
             if (analysis.Error is not null)
             {
                 // No public 400 answer shows the API's words for a malformed pattern: these are ours.
-                Problems.Add(new StrictSchemaProblem(context, $"'pattern' is not a valid regular expression: {analysis.Error} at index {analysis.ErrorIndex}. Found at {at}.", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.JsonPath));
+                Problems.Add(new StrictSchemaProblem(context, $"'pattern' is not a valid regular expression: {analysis.Error} at index {analysis.ErrorIndex}. Found at {at}.", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.Worded));
                 return;
             }
 
@@ -335,7 +330,7 @@ internal static class StrictSchemaValidator
                     PatternGrammar.Backreference => "regex backreferences are not supported",
                     _ => "regex Unicode property escapes are not supported",
                 };
-                Problems.Add(new StrictSchemaProblem(context, $"Invalid JSON schema: {what}. Found at {at}. Fix: rewrite the pattern without it (profile '{_profile.Name}'), or check it in your code after the answer.", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.JsonPath));
+                Problems.Add(new StrictSchemaProblem(context, $"Invalid JSON schema: {what}. Found at {at}. Fix: rewrite the pattern without it (profile '{_profile.Name}'), or check it in your code after the answer.", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.Worded));
             }
         }
 

@@ -69,6 +69,9 @@ internal sealed class StructuredOutputTypeWalker
     private readonly INamedTypeSymbol? _dictionary;
     private readonly INamedTypeSymbol? _readOnlyDictionary;
     private readonly INamedTypeSymbol? _nonGenericDictionary;
+    private readonly Dictionary<ITypeSymbol, string> _formats = new(SymbolEqualityComparer.Default);
+    private readonly INamedTypeSymbol? _timeSpan;
+    private readonly Dictionary<ITypeSymbol, string> _annotations = new(SymbolEqualityComparer.Default);
 
     public StructuredOutputTypeWalker(Compilation compilation, StrictProfile profile)
     {
@@ -81,6 +84,26 @@ internal sealed class StructuredOutputTypeWalker
         _dictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IDictionary`2");
         _readOnlyDictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
         _nonGenericDictionary = compilation.GetTypeByMetadataName("System.Collections.IDictionary");
+        foreach (var (metadataName, format) in new[]
+        {
+            ("System.DateTime", "date-time"), ("System.DateTimeOffset", "date-time"), ("System.Guid", "uuid"),
+            ("System.Uri", "uri"), ("System.DateOnly", "date"), ("System.TimeOnly", "time"),
+        })
+        {
+            if (compilation.GetTypeByMetadataName(metadataName) is { } formatted)
+            {
+                _formats[formatted] = format;
+            }
+        }
+
+        _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        foreach (var annotation in new[] { "Range", "StringLength", "MinLength", "MaxLength", "Length", "RegularExpression", "EmailAddress", "Url" })
+        {
+            if (compilation.GetTypeByMetadataName(DataAnnotations + annotation + "Attribute") is { } attribute)
+            {
+                _annotations[attribute] = annotation;
+            }
+        }
     }
 
     public TypeWalkResult Walk(ITypeSymbol root, CancellationToken cancellationToken) =>
@@ -121,44 +144,37 @@ internal sealed class StructuredOutputTypeWalker
         var type = Unwrap(property.Type);
         var element = type is IArrayTypeSymbol array ? array.ElementType : type.SpecialType == SpecialType.System_String ? null : ElementOfSequence(type);
         var isSequence = element is not null;
-        foreach (var candidate in isSequence ? new[] { Unwrap(element!) } : new[] { type })
+        var candidate = isSequence ? Unwrap(element!) : type;
+        if (_formats.TryGetValue(candidate, out var format))
         {
-            var format = candidate.ToDisplayString() switch
-            {
-                "System.DateTime" or "System.DateTimeOffset" => "date-time",
-                "System.Guid" => "uuid",
-                "System.Uri" => "uri",
-                "System.DateOnly" => "date",
-                "System.TimeOnly" => "time",
-                _ => null,
-            };
-            if (format is not null)
-            {
-                yield return ("format", format, $"its type is {candidate.Name}");
-            }
-            else if (candidate.ToDisplayString() == "System.TimeSpan")
-            {
-                yield return ("pattern", TimeSpanPattern, "its type is TimeSpan");
-            }
+            yield return ("format", format, $"its type is {candidate.Name}");
+        }
+        else if (SymbolEqualityComparer.Default.Equals(candidate, _timeSpan))
+        {
+            yield return ("pattern", TimeSpanPattern, "its type is TimeSpan");
+        }
+
+        if (_annotations.Count == 0)
+        {
+            yield break;
         }
 
         foreach (var attribute in property.GetAttributes())
         {
-            var name = attribute.AttributeClass?.ToDisplayString();
-            if (name is null || !name.StartsWith(DataAnnotations, StringComparison.Ordinal))
+            if (attribute.AttributeClass is null || !_annotations.TryGetValue(attribute.AttributeClass, out var annotation))
             {
                 continue;
             }
 
-            var cause = "[" + name.Substring(DataAnnotations.Length).Replace("Attribute", string.Empty) + "]";
+            var cause = "[" + annotation + "]";
             var length = isSequence ? "Items" : "Length";
-            switch (name.Substring(DataAnnotations.Length))
+            switch (annotation)
             {
-                case "RangeAttribute":
+                case "Range":
                     yield return ("minimum", null, cause);
                     yield return ("maximum", null, cause);
                     break;
-                case "StringLengthAttribute":
+                case "StringLength":
                     if (attribute.NamedArguments.Any(a => a.Key == "MinimumLength" && a.Value.Value is int and > 0))
                     {
                         yield return ("minLength", null, cause);
@@ -166,23 +182,23 @@ internal sealed class StructuredOutputTypeWalker
 
                     yield return ("maxLength", null, cause);
                     break;
-                case "MinLengthAttribute":
+                case "MinLength":
                     yield return ("min" + length, null, cause);
                     break;
-                case "MaxLengthAttribute":
+                case "MaxLength":
                     yield return ("max" + length, null, cause);
                     break;
-                case "LengthAttribute":
+                case "Length":
                     yield return ("min" + length, null, cause);
                     yield return ("max" + length, null, cause);
                     break;
-                case "RegularExpressionAttribute":
+                case "RegularExpression":
                     yield return ("pattern", attribute.ConstructorArguments.FirstOrDefault().Value as string, cause);
                     break;
-                case "EmailAddressAttribute":
+                case "EmailAddress":
                     yield return ("format", "email", cause);
                     break;
-                case "UrlAttribute":
+                case "Url":
                     yield return ("format", "uri", cause);
                     break;
             }
