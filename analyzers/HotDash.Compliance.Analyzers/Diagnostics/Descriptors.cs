@@ -59,7 +59,7 @@ public static class Descriptors
 
     public static readonly DiagnosticDescriptor StrictSchemaRejected = Create(
         "HD2001",
-        "Schema rejected by OpenAI strict mode",
+        "Schema rejected by strict mode",
         "{0} sends a strict JSON schema that strict mode would reject: {1}",
         StructuredOutputsCategory,
         DiagnosticSeverity.Error,
@@ -83,11 +83,11 @@ public static class Descriptors
 
     public static readonly DiagnosticDescriptor TypeNotRepresentable = Create(
         "HD2003",
-        "Type cannot be represented in OpenAI strict mode",
+        "Type cannot be represented in strict mode",
         "Structured-output type '{0}' cannot be sent in strict mode: {1}",
         StructuredOutputsCategory,
         DiagnosticSeverity.Error,
-        "A type sent to a strict structured-output API contains an open shape (dictionary, object, JsonElement, JsonNode, dynamic) that strict mode cannot express, or exceeds its limits (nesting depth, property count, enum values).");
+        "A type sent to a strict structured-output API contains an open shape (dictionary, object, JsonElement, JsonNode, dynamic) that strict mode cannot express, exceeds the provider profile's limits (nesting depth, property count, enum values), or is sent by an SDK with validation keywords (format, pattern, minimum, lengths) the profile refuses.");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");

@@ -23,7 +23,9 @@ internal static class StructuredOutputTypeAnalysis
             return;
         }
 
-        var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Profile);
+        // Keywords an SDK sends are only predicted when such an SDK's entry point exists in this compilation.
+        var sendsKeywords = rules.EntryPoints.Any(e => e.GeneratedSchemaSendsValidationKeywords && start.Compilation.GetTypeByMetadataName(e.TypeName) is not null);
+        var walker = new StructuredOutputTypeWalker(start.Compilation, rules.Profile, sendsKeywords);
         start.RegisterOperationAction(
             context =>
             {

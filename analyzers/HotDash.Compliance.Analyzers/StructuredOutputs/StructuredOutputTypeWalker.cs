@@ -60,6 +60,7 @@ internal sealed class TypeWalkResult
 internal sealed class StructuredOutputTypeWalker
 {
     private readonly StrictProfile _profile;
+    private readonly bool _predictSentKeywords;
     private readonly StrictLimits _limits;
     private readonly ConcurrentDictionary<ITypeSymbol, TypeWalkResult> _cache = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _jsonIgnore;
@@ -73,9 +74,10 @@ internal sealed class StructuredOutputTypeWalker
     private readonly INamedTypeSymbol? _timeSpan;
     private readonly Dictionary<ITypeSymbol, string> _annotations = new(SymbolEqualityComparer.Default);
 
-    public StructuredOutputTypeWalker(Compilation compilation, StrictProfile profile)
+    public StructuredOutputTypeWalker(Compilation compilation, StrictProfile profile, bool predictSentKeywords = true)
     {
         _profile = profile;
+        _predictSentKeywords = predictSentKeywords;
         _limits = profile.Limits;
         _jsonIgnore = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
         _jsonRequired = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonRequiredAttribute");
@@ -332,9 +334,9 @@ internal sealed class StructuredOutputTypeWalker
                         _result.Optional.Add(new OptionalProperty(property, reason));
                     }
 
-                    foreach (var problem in _walker.SentKeywordProblems(property))
+                    if (_walker._predictSentKeywords)
                     {
-                        _result.SentKeywordProblems.Add(problem);
+                        _result.SentKeywordProblems.AddRange(_walker.SentKeywordProblems(property));
                     }
                 }
 
