@@ -119,6 +119,7 @@ public class HD2001StrictSchemaLiteralTests
     [InlineData("""{"type":"object","properties":{"p":{"type":"string"}},"required":["p","q"],"additionalProperties":false}""", "In context=(), 'required' must be an array that includes every key in `properties`. Extra required key 'q' supplied.")]
     [InlineData("""{"$id":"Parameters Schema","type":"object","properties":{},"required":[],"additionalProperties":false}""", "'Parameters Schema' is not a 'uri-reference'.")]
     [InlineData("""{"type":"object","properties":{"p":{"type":"string","pattern":"^(?!/)[a-z]+$"}},"required":["p"],"additionalProperties":false}""", "Invalid JSON schema: regex lookaround is not supported. Found at $.properties.p.pattern.")]
+    [InlineData("""{"type":"object","properties":{"p":{"type":"string","pattern":"^\\p{L}+$"}},"required":["p"],"additionalProperties":false}""", "'^\\p{L}+$' is not a 'regex'.")]
     [InlineData("""{"type":"object","properties":{"p":{"type":"string","pattern":"^[a-z+$"}},"required":["p"],"additionalProperties":false}""", "'pattern' is not a valid regular expression: missing ']' at index 1. Found at $.properties.p.pattern.")]
     [InlineData("""{"type":"object","properties":{"p":{"type":"object","properties":{}}},"required":["p"],"additionalProperties":false}""", "In context=('properties', 'p'), 'additionalProperties' is required to be supplied and to be false.")]
     [InlineData("""{"type":"object","properties":{"p":{"type":"array"}},"required":["p"],"additionalProperties":false}""", "'items' is required for an array")]

@@ -323,14 +323,15 @@ internal static class StrictSchemaValidator
 
             foreach (var construct in analysis.Constructs.Where(c => _profile.RejectedPatternConstructs.Contains(c)).OrderBy(c => c, StringComparer.Ordinal))
             {
-                // The API's words for lookaround (existential-birds/daydream#304, vercel/ai#21037); the same form for the others.
-                var what = construct switch
+                var fix = $"Fix: rewrite the pattern without it (profile '{_profile.Name}'), or check it in your code after the answer.";
+                Problems.Add(construct switch
                 {
-                    PatternGrammar.Lookaround => "regex lookaround is not supported",
-                    PatternGrammar.Backreference => "regex backreferences are not supported",
-                    _ => "regex Unicode property escapes are not supported",
-                };
-                Problems.Add(new StrictSchemaProblem(context, $"Invalid JSON schema: {what}. Found at {at}. Fix: rewrite the pattern without it (profile '{_profile.Name}'), or check it in your code after the answer.", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.Worded));
+                    // The API's words: its pattern compiler has no \p{..} (Alishahryar1/free-claude-code#1730), so it is "not a 'regex'".
+                    PatternGrammar.UnicodePropertyEscape => new StrictSchemaProblem(context, $"'{pattern.Value.Text}' is not a 'regex'. (Unicode property escapes such as \\p{{L}} are not supported.) {fix}", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.Worded),
+
+                    // The API's words for lookaround (existential-birds/daydream#304, vercel/ai#21037); the same form for backreferences.
+                    _ => new StrictSchemaProblem(context, $"Invalid JSON schema: regex {(construct == PatternGrammar.Lookaround ? "lookaround is" : "backreferences are")} not supported. Found at {at}. {fix}", pattern.Value.Start, pattern.Value.Length, StrictProblemStyle.Worded),
+                });
             }
         }
 
