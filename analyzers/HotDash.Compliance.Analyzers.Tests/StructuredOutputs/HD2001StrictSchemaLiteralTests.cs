@@ -184,12 +184,7 @@ public class HD2001StrictSchemaLiteralTests
     public async Task The_profile_in_the_rules_file_decides_what_is_rejected()
     {
         const string Schema = """{"type":"object","properties":{"name":{"type":"string","minLength":2,"default":"x"}},"required":["name"],"additionalProperties":false}""";
-        async Task<string[]> Messages(string? profile) => [.. (await AnalyzerRun.DiagnosticsAsync(
-                [Call("BinaryData.FromString(\"\"\"" + Schema + "\"\"\")")],
-                profile is null ? [] : [("/repo/hotdash.rules.json", $$"""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "{{profile}}" } }""")],
-                [new Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer()],
-                TestContext.Current.CancellationToken))
-            .Where(d => d.Id == "HD2001").Select(d => d.GetMessage())];
+        Task<string[]> Messages(string? profile) => RulesMessagesAsync(Schema, profile is null ? null : ProfileRules.Selecting(profile));
 
         (await Messages(null)).Should().BeEmpty("OpenAI takes minLength and default today, and 'openai' is the default profile");
         (await Messages("openai")).Should().BeEmpty();
@@ -204,12 +199,7 @@ public class HD2001StrictSchemaLiteralTests
     public async Task A_declared_profile_and_a_changed_inherited_one_are_followed()
     {
         const string Nested = """{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","properties":{},"required":[],"additionalProperties":false,"description":"d"}},"required":["b"],"additionalProperties":false}},"required":["a"],"additionalProperties":false}""";
-        async Task<string[]> Messages(string rules) => [.. (await AnalyzerRun.DiagnosticsAsync(
-                [Call("BinaryData.FromString(\"\"\"" + Nested + "\"\"\")")],
-                [("/repo/hotdash.rules.json", rules)],
-                [new Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer()],
-                TestContext.Current.CancellationToken))
-            .Where(d => d.Id is "HD2001" or "HD0001").Select(d => d.GetMessage())];
+        Task<string[]> Messages(string rules) => RulesMessagesAsync(Nested, rules);
 
         // A provider of one's own: rejects 'description'.
         (await Messages("""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "house", "profiles": [ { "name": "house", "rejectedKeywords": ["description"] } ] } }"""))
@@ -232,6 +222,14 @@ public class HD2001StrictSchemaLiteralTests
         hd0001.GetMessage().Should().Contain("structuredOutputs.profile 'azure' is not declared in structuredOutputs.profiles (openai, azure-openai are)");
         hd0001.Location.GetLineSpan().StartLinePosition.Character.Should().Be(82, "the problem is reported at the profile's name");
     }
+
+    /// <summary>HD2001 and HD0001 messages for a strict call sending <paramref name="schema"/> under a rules file (none: the built-in rules).</summary>
+    private static async Task<string[]> RulesMessagesAsync(string schema, string? rules) => [.. (await AnalyzerRun.DiagnosticsAsync(
+            [Call("BinaryData.FromString(\"\"\"" + schema + "\"\"\")")],
+            rules is null ? [] : [("/repo/hotdash.rules.json", rules)],
+            [new Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer()],
+            TestContext.Current.CancellationToken))
+        .Where(d => d.Id is "HD2001" or "HD0001").Select(d => d.GetMessage())];
 
     private static string Call(string schema) => Usings + $$"""
         class Agent

@@ -115,7 +115,7 @@ public class HD2003TypeNotRepresentableTests
             : "public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { [\"strict\"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<Visit>(\"x\", Strict); }";
         var diagnostics = await AnalyzerRun.DiagnosticsAsync(
             [Visit + use],
-            [("/repo/hotdash.rules.json", $$"""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "{{profile}}" } }""")],
+            [("/repo/hotdash.rules.json", ProfileRules.Selecting(profile))],
             [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()],
             TestContext.Current.CancellationToken);
         diagnostics.Should().NotContain(d => d.Id == "AD0001" || d.Id == "HD0001" || (d.Id.StartsWith("CS", System.StringComparison.Ordinal) && d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));

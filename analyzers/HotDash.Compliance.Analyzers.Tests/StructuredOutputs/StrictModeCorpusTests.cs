@@ -60,7 +60,7 @@ public class StrictModeCorpusTests
     {
         var c = All.Value.Single(x => x.Id + " " + x.Slug == id);
         var schema = Repository.Read([.. Folder, .. c.File.Split('/')]);
-        var rulesJson = $$"""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "{{c.Profile}}" } }""";
+        var rulesJson = ProfileRules.Selecting(c.Profile);
 
         var source = "using System;\nusing OpenAI.Chat;\nclass Probe\n{\n    ChatResponseFormat Format() => ChatResponseFormat.CreateJsonSchemaFormat(\"probe\", BinaryData.FromString(\"\"\"\"\n" + schema + "\n\"\"\"\"), jsonSchemaIsStrict: true);\n}\n";
         var diagnostics = await AnalyzerRun.DiagnosticsAsync([source], [("/repo/hotdash.rules.json", rulesJson)], [new Analyzers.StructuredOutputs.StrictSchemaLiteralAnalyzer()], TestContext.Current.CancellationToken);

@@ -77,7 +77,7 @@ public sealed class SdkRequestCaptureTests
         var link = schema.GetProperty("properties").EnumerateObject().Single(p => p.Name.Equals("link", StringComparison.OrdinalIgnoreCase)).Value;
         (sdk == "Semantic Kernel" ? link.GetProperty("format").GetString() : link.GetProperty("description").GetString()).Should().Contain("uri");
 
-        var rules = RulesFile.Parse($$"""{ "version": 1, "extends": "hotdash:canonical", "structuredOutputs": { "profile": "{{profile}}" } }""", "rules").Document.StructuredOutputs;
+        var rules = RulesFile.Parse(ProfileRules.Selecting(profile), "rules").Document.StructuredOutputs;
         var findings = StructuredOutputTypeAudit.AuditTypeAsSent(typeof(Formats), "type Formats", "test", rules, "entry point", Capture(sdk));
         var properties = findings.Where(f => f.RuleId == "HD2003").Select(f => f.Location.Split(" at $.properties.")[1].Split('.')[0]).Distinct();
         properties.Select(p => "Formats." + typeof(Formats).GetProperties().Single(x => x.Name.Equals(p, StringComparison.OrdinalIgnoreCase)).Name)
