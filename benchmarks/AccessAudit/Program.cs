@@ -61,9 +61,9 @@ if (args.Length > 3 && args[3] == "--phases")
 var settings = new AuditSettings { DatabaseUrl = url, RulesPath = rulesPath, RepoRoot = reports, ReportDirectory = reports, StatementTimeout = TimeSpan.FromSeconds(60) };
 var outcome = await AuditRunner.RunAsync(settings);
 ReportWriter.Write(outcome.Report, reports, null);
-if (outcome.DatabaseError is not null)
+if (outcome.NotAuditedReason(AuditRunner.DatabaseConcern) is { } notAudited)
 {
-    Console.Error.WriteLine(outcome.DatabaseError);
+    Console.Error.WriteLine(notAudited.Reason);
     return 1;
 }
 

@@ -5,8 +5,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using HotDash.Compliance.Audit.Database;
-using HotDash.Compliance.Audit.Migrations;
 using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Migrations;
 using HotDash.Compliance.Audit.Report;
 using HotDash.Compliance.Audit.Rules;
 using HotDash.Compliance.Audit.Settings;
@@ -14,25 +14,42 @@ using HotDash.Compliance.Audit.Settings;
 namespace HotDash.Compliance.Audit;
 
 /// <summary>Everything one audit run produced: per-concern results for the suite's test cases, and the report.</summary>
-public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, string? DatabaseError, Fly.FlyAuditResult? Fly, StructuredOutputs.StructuredOutputAuditResult? StructuredOutputs)
+public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, Fly.FlyAuditResult? Fly, StructuredOutputs.StructuredOutputAuditResult? StructuredOutputs)
 {
     public IReadOnlyList<Finding> Findings => Report.Findings;
+
+    /// <summary>Why a concern was not audited, or null when it was.</summary>
+    public NotAudited? NotAuditedReason(string concern) => Report.NotAudited.FirstOrDefault(n => n.Concern == concern);
 }
 
-/// <summary>Runs every configured audit against the target once and assembles the evidence report.</summary>
+/// <summary>
+/// Runs every configured audit once and assembles the evidence report. Order: the rules are validated before any
+/// audit acts (the connection to a live database, read-only, opens meanwhile); then the database (live, or the
+/// migrations on a disposable one), Fly, structured-output types, latency; then the comparison with the last report.
+/// </summary>
 public static class AuditRunner
 {
+    /// <summary>The not-audited concern of the database (live or migrations).</summary>
+    public const string DatabaseConcern = "database";
+
+    /// <summary>HOTDASH_DATABASE_URL, when HOTDASH_MIGRATIONS is set too: asked for, and not audited in that run.</summary>
+    public const string LiveDatabaseConcern = "live database";
+
+    public const string FlyMachinesConcern = "fly-machines";
+
+    public const string BaselineConcern = "baseline";
+
     public static async Task<AuditOutcome> RunAsync(AuditSettings settings, CancellationToken cancellationToken = default)
     {
         var started = DateTimeOffset.UtcNow;
 
-        // Connecting depends only on the target, not on the rules: it starts first and runs while the
-        // rules file is read, so a fresh process pays for the two at once.
+        // Connecting depends only on the target, not on the rules: it starts first and runs while the rules file is
+        // read and validated, so a fresh process pays for the two at once. The connection only reads.
         var connection = Connect(settings, cancellationToken);
-        PendingRulesFile pending;
+        RulesFile rules;
         try
         {
-            pending = settings.RulesPath is null ? RulesFile.BeginBuiltIn() : RulesFile.BeginLoad(settings.RulesPath);
+            rules = (settings.RulesPath is null ? RulesFile.BeginBuiltIn() : RulesFile.BeginLoad(settings.RulesPath)).Validated();
         }
         catch
         {
@@ -40,32 +57,16 @@ public static class AuditRunner
             throw;
         }
 
-        try
-        {
-            var outcome = await RunAsync(settings, pending.Unvalidated, connection, started, cancellationToken).ConfigureAwait(false);
+        var run = new Run(settings, rules.Document);
+        await run.DatabaseAsync(connection, cancellationToken).ConfigureAwait(false);
+        run.Fly();
+        run.StructuredOutputs();
+        await run.LatencyAsync(cancellationToken).ConfigureAwait(false);
+        var since = run.CompareWithBaseline();
+        run.RelativeLocations();
 
-            // The schema's verdict gates the report: an invalid file yields its problems, never an audit.
-            pending.Validated();
-            return outcome;
-        }
-        catch (Exception) when (Invalid(pending) is { } invalid)
-        {
-            // Whatever an invalid file made the audit do, the file is the cause to report.
-            throw invalid;
-        }
-    }
-
-    private static RulesFileException? Invalid(PendingRulesFile pending)
-    {
-        try
-        {
-            pending.Validated();
-            return null;
-        }
-        catch (RulesFileException e)
-        {
-            return e;
-        }
+        var report = new AuditReport(started, DateTimeOffset.UtcNow, run.Relative(rules.Origin), rules.Sha256, run.Targets, run.Summary, run.Findings, run.NotAudited, run.RoundTrips, since);
+        return new AuditOutcome(rules, report, run.Rls, run.FlyResult, run.StructuredResult);
     }
 
     private static PendingConnection Connect(AuditSettings settings, CancellationToken cancellationToken)
@@ -106,166 +107,238 @@ public static class AuditRunner
         }
     }
 
-    private static async Task<AuditOutcome> RunAsync(AuditSettings settings, RulesFile rules, PendingConnection connection, DateTimeOffset started, CancellationToken cancellationToken)
+    /// <summary>One run's results as the audits add them.</summary>
+    private sealed class Run(AuditSettings settings, RulesDocument rules)
     {
-        var findings = new List<Finding>();
-        var summary = new List<string>();
-        var skipped = new List<SkippedConcern>();
-        var targets = new List<string>();
-        RlsAuditResult? rls = null;
-        string? databaseError = null;
-        var roundTrips = 0;
+        public List<Finding> Findings { get; } = [];
 
-        if (settings.Migrations is not null)
+        public List<string> Summary { get; } = [];
+
+        public List<NotAudited> NotAudited { get; } = [];
+
+        public List<string> Targets { get; } = [];
+
+        public int RoundTrips { get; private set; }
+
+        public RlsAuditResult? Rls { get; private set; }
+
+        public Fly.FlyAuditResult? FlyResult { get; private set; }
+
+        public StructuredOutputs.StructuredOutputAuditResult? StructuredResult { get; private set; }
+
+        private static readonly IReadOnlyList<string> MigrationsAndDatabase = [MigrationApplier.Concern, .. DatabaseAudit.Concerns];
+
+        public async Task DatabaseAsync(PendingConnection connection, CancellationToken cancellationToken)
         {
-            if (settings.DatabaseUrl is not null)
+            if (settings.Migrations is not null)
             {
-                summary.Add("HOTDASH_DATABASE_URL was not audited: HOTDASH_MIGRATIONS is set, and this run audits the migrations on a disposable database (audit the live database in a run of its own)");
-            }
+                if (settings.DatabaseUrl is not null)
+                {
+                    // Both set: the user asked for a live audit this run does not do. Say so as a failure, not a footnote.
+                    NotAudited.Add(new NotAudited(LiveDatabaseConcern, "HOTDASH_DATABASE_URL was not audited: HOTDASH_MIGRATIONS is set, and this run audits the migrations on a disposable database. Audit the live database in a run of its own (unset HOTDASH_MIGRATIONS there).", true, []));
+                }
 
+                await MigrationsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (settings.DatabaseUrl is null)
+            {
+                NotAudited.Add(new NotAudited(DatabaseConcern, "HOTDASH_DATABASE_URL is not set: RLS coverage, view security, API access and the database provider were not audited", false, DatabaseAudit.Concerns));
+            }
+            else if (connection.Target is null)
+            {
+                NotAudited.Add(new NotAudited(DatabaseConcern, connection.Error!, true, DatabaseAudit.Concerns));
+            }
+            else
+            {
+                await LiveDatabaseAsync(connection.Target, connection.Opening!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task MigrationsAsync(CancellationToken cancellationToken)
+        {
             try
             {
                 var migrations = await MigrationsAudit.RunAsync(
-                    settings.Migrations, settings.Seed, settings.DisposableDatabaseUrl, settings.RepoRoot, rules.Document,
+                    settings.Migrations!, settings.Seed, settings.DisposableDatabaseUrl, settings.RepoRoot, rules,
                     settings.ConnectTimeout, settings.StatementTimeout, cancellationToken).ConfigureAwait(false);
-                targets.Add($"migrations {Path.GetRelativePath(settings.RepoRoot, settings.Migrations)} on {migrations.Origin}");
-                findings.AddRange(migrations.Findings);
-                summary.Add(migrations.Applied.Summary);
-                roundTrips = migrations.RoundTrips;
+                Targets.Add($"migrations {Relative(settings.Migrations!)} on {migrations.Origin}");
+                Findings.AddRange(migrations.Findings);
+                Summary.Add(migrations.Applied.Summary);
+                RoundTrips = migrations.RoundTrips;
                 if (migrations.Database is { } result)
                 {
-                    rls = result.Rls;
-                    summary.Add(rls.Summary);
-                    summary.Add(result.AccessSummary);
+                    Rls = result.Rls;
+                    Summary.Add(result.Rls.Summary);
+                    Summary.Add(result.AccessSummary);
                 }
                 else
                 {
-                    databaseError = $"the migrations did not apply ({migrations.Applied.Failure!.Location}), so the database was not audited";
-                    skipped.Add(new SkippedConcern("database", databaseError));
+                    var why = migrations.Applied.Failure is { } failure
+                        ? $"the migrations did not apply ({failure.Location}: {failure.Message}), so the database was not audited"
+                        : "no migration was applied, so the database was not audited";
+                    NotAudited.Add(new NotAudited(DatabaseConcern, why, true, DatabaseAudit.Concerns));
                 }
             }
             catch (Exception e) when (e is DisposableServerException or DatabaseUnreachableException)
             {
-                databaseError = $"HOTDASH_MIGRATIONS: {e.Message}";
-                skipped.Add(new SkippedConcern("database", databaseError));
+                NotAudited.Add(new NotAudited(DatabaseConcern, $"HOTDASH_MIGRATIONS: {e.Message}", true, MigrationsAndDatabase));
             }
         }
-        else if (settings.DatabaseUrl is null)
+
+        private async Task LiveDatabaseAsync(DatabaseTarget target, Task<AuditSession> opening, CancellationToken cancellationToken)
         {
-            skipped.Add(new SkippedConcern("database", "HOTDASH_DATABASE_URL is not set: RLS coverage, view security, API access and the database provider were not audited"));
-        }
-        else if (connection.Target is null)
-        {
-            databaseError = connection.Error;
-            skipped.Add(new SkippedConcern("database", databaseError!));
-        }
-        else
-        {
-            var target = connection.Target;
+            Targets.Add(target.Display);
             try
             {
-                targets.Add(target.Display);
-                var session = await connection.Opening!.ConfigureAwait(false);
+                var session = await opening.ConfigureAwait(false);
                 try
                 {
-                    var result = await DatabaseAudit.RunAsync(session, rules.Document, cancellationToken).ConfigureAwait(false);
-                    rls = result.Rls;
-                    findings.AddRange(result.Findings);
-                    summary.Add(rls.Summary);
-                    summary.Add(result.AccessSummary);
-                    summary.Add($"Database provider: {(result.Provider.Fails ? "violation" : "as declared")} ({rules.Document.Database.Provider ?? "none declared"})");
+                    var result = await DatabaseAudit.RunAsync(session, rules, cancellationToken).ConfigureAwait(false);
+                    Rls = result.Rls;
+                    Findings.AddRange(result.Findings);
+                    Summary.Add(result.Rls.Summary);
+                    Summary.Add(result.AccessSummary);
+                    Summary.Add($"Database provider: {(result.Provider.Fails ? "violation" : "as declared")} ({rules.Database.Provider ?? "none declared"})");
                 }
                 finally
                 {
                     await session.DisposeAsync().ConfigureAwait(false);
-                    roundTrips = session.RoundTrips;
+                    RoundTrips = session.RoundTrips;
                 }
             }
             catch (DatabaseUnreachableException e)
             {
-                databaseError = target.Mask(e.Message);
-                skipped.Add(new SkippedConcern("database", databaseError));
+                NotAudited.Add(new NotAudited(DatabaseConcern, target.Mask(e.Message), true, DatabaseAudit.Concerns));
             }
         }
 
-        Fly.FlyAuditResult? fly = null;
-        if (rules.Document.Fly.Apps.Count > 0)
+        public void Fly()
         {
-            var snapshots = Fly.MachinesSnapshotSource.FromSetting(settings.FlyMachinesFiles);
-            fly = new Fly.FlyMemoryAudit().Run(rules.Document, settings.RepoRoot, snapshots);
-            findings.AddRange(fly.Findings);
-            summary.Add(fly.Summary);
-            targets.Add($"fly.toml files under {settings.RepoRoot}");
-            targets.AddRange(snapshots.Select(s => $"machines snapshot {(s.App is null ? string.Empty : s.App + "=")}{s.Path}"));
-            var warm = new Fly.FlyWarmCapacityAudit().Run(rules.Document, settings.RepoRoot, Fly.FlyMemoryAudit.LoadSnapshots(rules.Document, snapshots, []));
+            if (rules.Fly.Apps.Count == 0)
+            {
+                return;
+            }
+
+            var snapshots = Audit.Fly.MachinesSnapshotSource.FromSetting(settings.FlyMachinesFiles);
+            var machines = Audit.Fly.FlyMemoryAudit.LoadSnapshots(rules, snapshots);
+            foreach (var unreadable in machines.Unreadable)
+            {
+                NotAudited.Add(new NotAudited(FlyMachinesConcern, unreadable.Reason, true, []));
+            }
+
+            FlyResult = new Audit.Fly.FlyMemoryAudit().Run(rules, settings.RepoRoot, machines);
+            Findings.AddRange(FlyResult.Findings);
+            Summary.Add(FlyResult.Summary);
+            Targets.Add($"fly.toml files under {Relative(settings.RepoRoot)}");
+            Targets.AddRange(snapshots.Select(s => $"machines snapshot {(s.App is null ? string.Empty : s.App + "=")}{Relative(s.Path)}"));
+            var warm = new Audit.Fly.FlyWarmCapacityAudit().Run(rules, settings.RepoRoot, machines.ByApp);
             if (warm.Count > 0)
             {
-                findings.AddRange(warm);
+                Findings.AddRange(warm);
                 var groups = warm.Select(f => f.Subject).Distinct().ToList();
                 var cold = warm.Where(f => f.Fails).Select(f => f.Subject).Distinct().Count();
-                summary.Add($"Fly warm capacity: {groups.Count - cold}/{groups.Count} process groups keep their warm machines (fly.toml{(snapshots.Count > 0 ? " and live machines" : string.Empty)})");
+                Summary.Add($"Fly warm capacity: {groups.Count - cold}/{groups.Count} process groups keep their warm machines (fly.toml{(snapshots.Count > 0 ? " and live machines" : string.Empty)})");
             }
 
             if (snapshots.Count == 0)
             {
-                skipped.Add(new SkippedConcern("fly-machines", "HOTDASH_FLY_MACHINES is not set: live machines were not compared with fly.toml and the rules"));
+                NotAudited.Add(new NotAudited(FlyMachinesConcern, "HOTDASH_FLY_MACHINES is not set: live machines were not compared with fly.toml and the rules", false, []));
             }
         }
 
-        StructuredOutputs.StructuredOutputAuditResult? structured = null;
-        if (rules.Document.StructuredOutputs.Assemblies.Count > 0)
+        public void StructuredOutputs()
         {
-            structured = new StructuredOutputs.StructuredOutputTypeAudit().Run(rules.Document, settings.RepoRoot);
-            findings.AddRange(structured.Findings);
-            summary.Add(structured.Summary);
-            targets.AddRange(rules.Document.StructuredOutputs.Assemblies.Select(a => $"assembly {a}"));
-        }
-
-        if (rules.Document.Latency.Endpoints.Count > 0)
-        {
-            var latency = await Latency.LatencyAudit.RunAsync(rules.Document, Environment.GetEnvironmentVariable, settings.ReportDirectory, null, cancellationToken).ConfigureAwait(false);
-            findings.AddRange(latency.Findings);
-            skipped.AddRange(latency.NotConfigured.Select(n => new SkippedConcern($"latency {n.Key}", n.Value)));
-            var measured = latency.Findings.Count;
-            summary.Add($"Latency: {latency.Findings.Count(f => !f.Fails)}/{measured} endpoints within budget" +
-                        (latency.NotConfigured.Count > 0 ? $"; {latency.NotConfigured.Count} not measured ({string.Join(", ", latency.NotConfigured.Keys)})" : string.Empty));
-            targets.AddRange(latency.Findings.Select(f => $"{f.Subject} at {f.Location}"));
-        }
-
-        // Reports name repository files relative to the repository root, as code scanning and readers expect.
-        var root = Path.TrimEndingDirectorySeparator(settings.RepoRoot) + Path.DirectorySeparatorChar;
-        for (var i = 0; i < findings.Count; i++)
-        {
-            if (findings[i].Location.StartsWith(root, StringComparison.Ordinal))
+            if (rules.StructuredOutputs.Assemblies.Count == 0)
             {
-                findings[i] = findings[i] with { Location = findings[i].Location[root.Length..].Replace('\\', '/') };
+                return;
+            }
+
+            StructuredResult = new Audit.StructuredOutputs.StructuredOutputTypeAudit().Run(rules, settings.RepoRoot);
+            Findings.AddRange(StructuredResult.Findings);
+            Summary.Add(StructuredResult.Summary);
+            Targets.AddRange(rules.StructuredOutputs.Assemblies.Select(a => $"assembly {a}"));
+        }
+
+        public async Task LatencyAsync(CancellationToken cancellationToken)
+        {
+            if (rules.Latency.Endpoints.Count == 0)
+            {
+                return;
+            }
+
+            var latency = await Latency.LatencyAudit.RunAsync(rules, settings.Variable, settings.ReportDirectory, null, cancellationToken).ConfigureAwait(false);
+            Findings.AddRange(latency.Findings);
+            NotAudited.AddRange(latency.NotConfigured.Select(n => new NotAudited($"latency {n.Key}", n.Value, false, [Latency.LatencyAudit.Concern])));
+            Summary.Add($"Latency: {latency.Findings.Count(f => !f.Fails)}/{latency.Findings.Count} endpoints within budget" +
+                        (latency.NotConfigured.Count > 0 ? $"; {latency.NotConfigured.Count} not measured ({string.Join(", ", latency.NotConfigured.Keys)})" : string.Empty));
+            Targets.AddRange(latency.Findings.Select(f => $"{f.Subject} at {f.Location}"));
+        }
+
+        /// <summary>
+        /// Reports name repository files relative to the repository root, as code scanning and readers expect, and
+        /// never a path of the machine that ran the audit: every location, message, evidence line and reason that
+        /// names a file under the root names it from the root.
+        /// </summary>
+        public void RelativeLocations()
+        {
+            var root = Path.TrimEndingDirectorySeparator(settings.RepoRoot) + Path.DirectorySeparatorChar;
+            string Strip(string text) => text.Replace(root, string.Empty, StringComparison.Ordinal);
+            for (var i = 0; i < Findings.Count; i++)
+            {
+                var f = Findings[i];
+                Findings[i] = f with
+                {
+                    Location = f.Location.StartsWith(root, StringComparison.Ordinal) ? f.Location[root.Length..].Replace('\\', '/') : Strip(f.Location),
+                    Message = Strip(f.Message),
+                    Evidence = f.Evidence.Select(Strip).ToList(),
+                };
+            }
+
+            for (var i = 0; i < NotAudited.Count; i++)
+            {
+                NotAudited[i] = NotAudited[i] with { Reason = Strip(NotAudited[i].Reason) };
             }
         }
 
-        BaselineComparison? since = null;
-        if (settings.BaselineReport is not null)
+        public BaselineComparison? CompareWithBaseline()
         {
+            if (settings.BaselineReport is null)
+            {
+                return null;
+            }
+
             try
             {
                 var baseline = Baseline.Load(settings.BaselineReport);
-                for (var i = 0; i < findings.Count; i++)
+                for (var i = 0; i < Findings.Count; i++)
                 {
-                    if (findings[i].Concern == Latency.LatencyAudit.Concern && baseline.LatencyChange(findings[i]) is { } change)
+                    if (Findings[i].Concern == Latency.LatencyAudit.Concern && baseline.LatencyChange(Findings[i]) is { } change)
                     {
-                        findings[i] = findings[i] with { Evidence = [.. findings[i].Evidence, change] };
+                        Findings[i] = Findings[i] with { Evidence = [.. Findings[i].Evidence, change] };
                     }
                 }
 
-                since = baseline.Compare(findings);
-                summary.Add(since.Summary);
+                var since = baseline.Compare(Findings, NotAudited);
+                Summary.Add(since.Summary);
+                return since;
             }
             catch (BaselineException e)
             {
-                skipped.Add(new SkippedConcern("baseline", e.Message));
+                NotAudited.Add(new NotAudited(BaselineConcern, e.Message, true, []));
+                return null;
             }
         }
 
-        var report = new AuditReport(started, DateTimeOffset.UtcNow, rules.Origin, rules.Sha256, targets, summary, findings, skipped, roundTrips, since);
-        return new AuditOutcome(rules, report, rls, databaseError, fly, structured);
+        /// <summary>A path as the report shows it: relative to the repository root when under it.</summary>
+        public string Relative(string path)
+        {
+            if (!Path.IsPathRooted(path))
+            {
+                return path;
+            }
+
+            var relative = Path.GetRelativePath(settings.RepoRoot, path).Replace('\\', '/');
+            return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+        }
     }
 }

@@ -20,7 +20,7 @@ public abstract class ComplianceSummary
     {
         var outcome = SuiteAudit.Outcome;
         var summary = ConsoleSummary.Format(outcome.Report, SuiteAudit.ReportPaths);
-        SuiteAudit.FailWhen(outcome.Findings.Any(f => f.Fails), summary);
+        SuiteAudit.FailWhen(!outcome.Report.Passed, summary);
         SuiteAudit.Log(summary);
     }
 }

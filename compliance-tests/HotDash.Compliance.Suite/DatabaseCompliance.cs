@@ -1,4 +1,5 @@
 using System.Linq;
+using HotDash.Compliance.Audit;
 using HotDash.Compliance.Audit.Database;
 using HotDash.Compliance.Audit.Database.Access;
 using HotDash.Compliance.Audit.Migrations;
@@ -40,19 +41,22 @@ public abstract class DatabaseCompliance
     public static TheoryData<string> Coverage() =>
         SuiteAudit.Subjects(o => o.Rls is null ? [] : [o.Rls.Summary], NotAudited);
 
+    [Fact]
+    public void Database_was_audited() => SuiteAudit.AssertAudited(AuditRunner.DatabaseConcern, AuditRunner.LiveDatabaseConcern);
+
     [Theory]
-    [MemberData(nameof(Tables))]
+    [MemberData(nameof(Tables), DisableDiscoveryEnumeration = true)]
     public void Table_has_row_level_security(string table)
     {
-        SuiteAudit.RequireAudited("database");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == RlsAudit.Concern && f.Subject == "table " + table).ToList());
     }
 
     [Theory]
-    [MemberData(nameof(Coverage))]
+    [MemberData(nameof(Coverage), DisableDiscoveryEnumeration = true)]
     public void Rls_coverage_is_complete(string summary)
     {
-        SuiteAudit.RequireAudited("database");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
         SuiteAudit.Log(summary);
         var rls = SuiteAudit.Outcome.Rls!;
         var uncovered = rls.Findings.Where(f => f.Fails && f.Concern == RlsAudit.Concern).Select(f => f.Subject).ToList();
@@ -62,40 +66,40 @@ public abstract class DatabaseCompliance
     [Fact]
     public void Rls_exemptions_name_existing_tables()
     {
-        SuiteAudit.RequireAudited("database");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.RuleId == "HD5005").ToList());
     }
 
     [Theory]
-    [MemberData(nameof(Views))]
+    [MemberData(nameof(Views), DisableDiscoveryEnumeration = true)]
     public void View_runs_with_the_callers_rights(string view)
     {
-        SuiteAudit.RequireAudited("database");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern && f.Subject == "view " + view).ToList());
     }
 
     [Theory]
-    [MemberData(nameof(PolicyTables))]
+    [MemberData(nameof(PolicyTables), DisableDiscoveryEnumeration = true)]
     public void Api_roles_cannot_change_or_read_every_row(string table) => AssertSubject(PolicyAudit.Concern, "table " + table);
 
     [Theory]
-    [MemberData(nameof(Functions))]
+    [MemberData(nameof(Functions), DisableDiscoveryEnumeration = true)]
     public void Function_cannot_be_called_with_owner_rights(string function) => AssertSubject(FunctionAudit.Concern, "function " + function);
 
     [Theory]
-    [MemberData(nameof(PrivateRelationViews))]
+    [MemberData(nameof(PrivateRelationViews), DisableDiscoveryEnumeration = true)]
     public void View_does_not_expose_a_private_relation(string view) => AssertSubject(PrivateRelationAudit.Concern, "view " + view);
 
     [Theory]
-    [MemberData(nameof(Buckets))]
+    [MemberData(nameof(Buckets), DisableDiscoveryEnumeration = true)]
     public void Storage_bucket_does_not_list_every_object(string bucket) => AssertSubject(StorageBucketAudit.Concern, "bucket " + bucket);
 
     [Theory]
-    [MemberData(nameof(ExposedSchemas))]
+    [MemberData(nameof(ExposedSchemas), DisableDiscoveryEnumeration = true)]
     public void Exposed_schema_is_audited(string schema) => AssertSubject(ExposedSchemaAudit.Concern, "schema " + schema);
 
     [Theory]
-    [MemberData(nameof(Migrations))]
+    [MemberData(nameof(Migrations), DisableDiscoveryEnumeration = true)]
     public void Migration_applies(string migration)
     {
         // The pull-request mode only: the Monday/Thursday audit of a live database has no migrations to apply.
@@ -104,10 +108,10 @@ public abstract class DatabaseCompliance
     }
 
     [Theory]
-    [MemberData(nameof(Access))]
+    [MemberData(nameof(Access), DisableDiscoveryEnumeration = true)]
     public void Api_access_summary(string summary)
     {
-        SuiteAudit.RequireAudited("database");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
         SuiteAudit.Log(summary);
         var exposures = SuiteAudit.Outcome.Findings.Where(f => f.Fails && AccessConcerns.Contains(f.Concern)).Select(f => $"{f.RuleId} {f.Subject}").Distinct().ToList();
         SuiteAudit.FailWhen(exposures.Count > 0, $"{summary}; exposures: {string.Join(", ", exposures)}");
@@ -116,7 +120,7 @@ public abstract class DatabaseCompliance
     [Fact]
     public void Database_is_the_declared_provider()
     {
-        SuiteAudit.RequireAudited("database");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ProviderAudit.Concern).ToList());
     }
 
@@ -125,7 +129,7 @@ public abstract class DatabaseCompliance
 
     private void AssertSubject(string concern, string subject)
     {
-        SuiteAudit.RequireAudited("database");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == concern && f.Subject == subject).ToList());
     }
 }

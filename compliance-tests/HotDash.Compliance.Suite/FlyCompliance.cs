@@ -1,4 +1,5 @@
 using System.Linq;
+using HotDash.Compliance.Audit;
 using HotDash.Compliance.Audit.Fly;
 
 namespace HotDash.Compliance.Suite;
@@ -10,7 +11,7 @@ public abstract class FlyCompliance
         SuiteAudit.Subjects(o => o.Fly?.Subjects ?? [], "(no Fly apps in the rules)");
 
     [Theory]
-    [MemberData(nameof(ProcessGroups))]
+    [MemberData(nameof(ProcessGroups), DisableDiscoveryEnumeration = true)]
     public void Process_group_has_its_memory(string appAndGroup)
     {
         Assert.SkipWhen(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
@@ -21,7 +22,7 @@ public abstract class FlyCompliance
         SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == FlyWarmCapacityAudit.Concern).Select(f => f.Subject).Distinct(), "(no warm capacity in the rules)");
 
     [Theory]
-    [MemberData(nameof(WarmGroups))]
+    [MemberData(nameof(WarmGroups), DisableDiscoveryEnumeration = true)]
     public void Process_group_stays_warm(string appAndGroup)
     {
         Assert.SkipWhen(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
@@ -32,7 +33,8 @@ public abstract class FlyCompliance
     public void Machines_snapshots_are_readable()
     {
         Assert.SkipWhen(SuiteAudit.Outcome.Fly is null, "the rules name no Fly apps (fly.apps)");
-        SuiteAudit.RequireAudited("fly-machines");
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyMemoryAudit.Concern && (f.Subject == "machines snapshot" || f.Location.EndsWith(".json", System.StringComparison.Ordinal))).ToList());
+        SuiteAudit.AssertAudited(AuditRunner.FlyMachinesConcern);
+        SuiteAudit.RequireAudited(AuditRunner.FlyMachinesConcern);
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == FlyMemoryAudit.Concern && f.Location.EndsWith(".json", System.StringComparison.Ordinal)).ToList());
     }
 }

@@ -10,7 +10,7 @@ public abstract class StructuredOutputCompliance
         SuiteAudit.Subjects(o => o.StructuredOutputs?.Subjects.Select(s => s.StartsWith("type ", System.StringComparison.Ordinal) ? s[5..] : s) ?? [], "(no structured-output assemblies in the rules)");
 
     [Theory]
-    [MemberData(nameof(Types))]
+    [MemberData(nameof(Types), DisableDiscoveryEnumeration = true)]
     public void Structured_output_type_is_accepted_by_strict_mode(string type)
     {
         Assert.SkipWhen(SuiteAudit.Outcome.StructuredOutputs is null, "the rules name no assemblies under structuredOutputs.assemblies");

@@ -34,7 +34,7 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
         var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
         var (markdown, json) = ReportWriter.Write(outcome.Report, reportDirectory, null);
 
-        outcome.DatabaseError.Should().BeNull();
+        outcome.NotAuditedReason(AuditRunner.DatabaseConcern).Should().BeNull();
         outcome.Rls!.Summary.Should().Be("RLS coverage: 1/2 tables (50%)");
         outcome.Findings.Should().Contain(f => f.RuleId == "HD5004" && f.Subject == "view public.v");
         foreach (var text in new[] { File.ReadAllText(markdown), File.ReadAllText(json), string.Join("\n", outcome.Findings) })
@@ -64,8 +64,11 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
         var outcome = await AuditRunner.RunAsync(Settings(url, Path.GetTempPath()) with { ConnectTimeout = TimeSpan.FromSeconds(3) }, TestContext.Current.CancellationToken);
         watch.Stop();
 
-        outcome.DatabaseError.Should().Contain($"127.0.0.1:{closedPort}/hotdash").And.Contain("cannot audit").And.NotContain(Password);
-        outcome.Report.Skipped.Should().ContainSingle(s => s.Concern == "database");
+        var notAudited = outcome.NotAuditedReason(AuditRunner.DatabaseConcern)!;
+        notAudited.Reason.Should().Contain($"127.0.0.1:{closedPort}/hotdash").And.Contain("cannot audit").And.NotContain(Password);
+        notAudited.Requested.Should().BeTrue("HOTDASH_DATABASE_URL was set: the user asked for this audit");
+        outcome.Report.Passed.Should().BeFalse("a database the audit never reached is not compliant");
+        outcome.Report.Verdict.Should().StartWith("FAILED").And.Contain("database requested but not audited");
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "a refused connection must not hang the audit");
     }
 
@@ -73,7 +76,9 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
     public async Task A_missing_database_url_skips_the_database_concern_with_the_reason()
     {
         var outcome = await AuditRunner.RunAsync(Settings(null, Path.GetTempPath()), TestContext.Current.CancellationToken);
-        outcome.Report.Skipped.Should().ContainSingle(s => s.Concern == "database").Which.Reason.Should().Contain("HOTDASH_DATABASE_URL is not set");
+        var notAudited = outcome.Report.NotAudited.Should().ContainSingle(s => s.Concern == "database").Which;
+        notAudited.Reason.Should().Contain("HOTDASH_DATABASE_URL is not set");
+        notAudited.Requested.Should().BeFalse("nothing asked for it: it is not configured");
         outcome.Findings.Should().NotContain(f => f.RuleId.StartsWith("HD5") || f.RuleId.StartsWith("HD6"));
     }
 
@@ -81,7 +86,10 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
     public async Task A_malformed_database_url_is_reported_without_its_secret()
     {
         var outcome = await AuditRunner.RunAsync(Settings($"Host=127.0.0.1;Pasword={Password}", Path.GetTempPath()), TestContext.Current.CancellationToken);
-        outcome.DatabaseError.Should().StartWith("HOTDASH_DATABASE_URL: not a valid Npgsql connection string").And.NotContain(Password);
+        var notAudited = outcome.NotAuditedReason(AuditRunner.DatabaseConcern)!;
+        notAudited.Reason.Should().StartWith("HOTDASH_DATABASE_URL: not a valid Npgsql connection string").And.NotContain(Password);
+        notAudited.Requested.Should().BeTrue();
+        outcome.Report.Passed.Should().BeFalse();
     }
 
     private static AuditSettings Settings(string? url, string reportDirectory) => new()

@@ -125,13 +125,15 @@ public sealed class FlyMemoryAuditTests : System.IDisposable
     [InlineData("{ \"machines\": [] }", "expected the JSON array printed by `fly machines list --json`")]
     [InlineData("[ 42 ]", "[0]: expected a machine object")]
     [InlineData("[ { \"state\": \"started\" } ]", "a machine without an \"id\"")]
-    public void Bad_snapshots_fail_with_a_located_readable_message(string json, string message)
+    public void Bad_snapshots_are_unreadable_with_a_located_readable_message_and_no_finding(string json, string message)
     {
         var snapshot = Path.Combine(_root, "bad.json");
         File.WriteAllText(snapshot, json);
-        var finding = Run(Toml("[[vm]]\n  processes = [\"worker\"]\n  memory = \"2gb\"\n"), [new MachinesSnapshotSource("hotdash-chatwoot", snapshot)])
-            .Single(f => f.Severity == Severity.Error);
-        finding.Message.Should().Contain(snapshot).And.Contain(message);
+        var loaded = FlyMemoryAudit.LoadSnapshots(Audits.Rules(Rules), [new MachinesSnapshotSource("hotdash-chatwoot", snapshot)]);
+        loaded.Unreadable.Should().ContainSingle().Which.Reason.Should().Contain(snapshot).And.Contain(message);
+        loaded.Findings.Should().BeEmpty("what cannot be read is not audited, and says nothing about the machines");
+        Run(Toml("[[vm]]\n  processes = [\"worker\"]\n  memory = \"2gb\"\n"), [new MachinesSnapshotSource("hotdash-chatwoot", snapshot)])
+            .Should().NotContain(f => f.RuleId == "HD7002");
     }
 
     private static string Toml(string sections) => $"""
@@ -143,6 +145,28 @@ public sealed class FlyMemoryAuditTests : System.IDisposable
 
         {sections}
         """;
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_machines_file_that_is_not_json_is_not_audited_which_fails_the_run_and_is_no_drift()
+    {
+        File.WriteAllText(Path.Combine(_root, "fly.toml"), Toml("[[vm]]\n  processes = [\"worker\"]\n  memory = \"2gb\"\n"));
+        File.WriteAllText(Path.Combine(_root, "rules.json"), Rules);
+        var machines = Path.Combine(_root, "machines.json");
+        File.WriteAllText(machines, "Error: not authorized to access this app\n");
+        var settings = new HotDash.Compliance.Audit.Settings.AuditSettings
+        {
+            RepoRoot = _root, RulesPath = Path.Combine(_root, "rules.json"), ReportDirectory = Path.Combine(_root, "report"),
+            FlyMachinesFiles = ["hotdash-chatwoot=" + machines],
+        };
+        var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
+
+        outcome.Findings.Should().NotContain(f => f.RuleId == "HD7002", "an unreadable file says nothing about the machines");
+        var notAudited = outcome.NotAuditedReason(AuditRunner.FlyMachinesConcern)!;
+        notAudited.Requested.Should().BeTrue();
+        notAudited.Reason.Should().StartWith("machines.json(1,1): not valid JSON").And.Contain("the live machines of app 'hotdash-chatwoot' were not audited");
+        outcome.Report.Passed.Should().BeFalse();
+        outcome.Report.Targets.Should().Contain("machines snapshot hotdash-chatwoot=machines.json").And.Contain("fly.toml files under .");
+    }
 
     private List<Finding> Run(string? toml, IReadOnlyList<MachinesSnapshotSource>? snapshots = null)
     {

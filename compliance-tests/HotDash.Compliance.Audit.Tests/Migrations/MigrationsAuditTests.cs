@@ -4,6 +4,7 @@ using System.Linq;
 using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Migrations;
 using HotDash.Compliance.Audit.Rules;
+using HotDash.Compliance.Audit.Settings;
 using HotDash.Compliance.Audit.Tests.Infrastructure;
 using Npgsql;
 
@@ -149,6 +150,32 @@ public sealed class MigrationsAuditTests(PostgresServer server) : IClassFixture<
         var prove = () => DisposableDatabase.EnsureDisposableAsync(connection);
         (await prove.Should().ThrowAsync<InvalidOperationException>())
             .WithMessage($"refusing to prove exposures in database '{database}'*the audit did not create it*never HOTDASH_DATABASE_URL*");
+    }
+
+    [Fact]
+    public async Task A_folder_without_migrations_fails_and_says_where_it_looked_and_where_they_are()
+    {
+        var empty = Migrations();
+        var above = Directory.CreateTempSubdirectory("hotdash-project-").FullName;
+        Directory.CreateDirectory(Path.Combine(above, "supabase", "migrations"));
+        File.WriteAllText(Path.Combine(above, "supabase", "migrations", "0001_a.sql"), "CREATE TABLE public.a (id int);");
+
+        foreach (var (folder, hint) in new[] { (empty, "point HOTDASH_MIGRATIONS at your supabase/migrations folder"), (above, "Migrations are in supabase/migrations") })
+        {
+            var settings = new AuditSettings
+            {
+                Migrations = folder, RepoRoot = folder == above ? above : Path.GetDirectoryName(folder)!,
+                RulesPath = Repository.PathOf("rules", "canonical-stack.json"), ReportDirectory = Directory.CreateTempSubdirectory("hotdash-report-").FullName,
+            };
+            var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
+
+            var failure = outcome.Findings.Should().ContainSingle(f => f.RuleId == "HD5013").Which;
+            failure.Fails.Should().BeTrue();
+            failure.Message.Should().Contain("holds no migration").And.Contain(hint);
+            outcome.Report.Summary.Should().NotContain(s => s.Contains("RLS coverage"), "an empty database has no coverage to speak of");
+            outcome.NotAuditedReason(AuditRunner.DatabaseConcern)!.Requested.Should().BeTrue();
+            outcome.Report.Passed.Should().BeFalse();
+        }
     }
 
     private static string Migrations(params (string Name, string Sql)[] files)

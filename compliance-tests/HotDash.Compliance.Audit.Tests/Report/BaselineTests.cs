@@ -13,6 +13,8 @@ public class BaselineTests
     private static Finding Error(string rule, string subject, string location = "somewhere", params string[] evidence) =>
         new(rule, Severity.Error, "concern", subject, location, "message", evidence);
 
+    private static Finding Failing(string rule, string concern, string subject) => new(rule, Severity.Error, concern, subject, "somewhere", "message", []);
+
     private static string Write(params Finding[] findings)
     {
         var directory = Directory.CreateTempSubdirectory("hotdash-baseline-").FullName;
@@ -25,12 +27,53 @@ public class BaselineTests
     {
         var path = Write(Error("HD5001", "table public.a", "postgres://x@127.0.0.1:40000/hotdash_migrations_1"), Error("HD7001", "chatwoot/worker"));
         var baseline = Baseline.Load(path);
-        var since = baseline.Compare([Error("HD5001", "table public.a", "postgres://x@127.0.0.1:51234/hotdash_migrations_2"), Error("HD5006", "table public.b")]);
+        var since = baseline.Compare([Error("HD5001", "table public.a", "postgres://x@127.0.0.1:51234/hotdash_migrations_2"), Error("HD5006", "table public.b")], []);
 
         since.New.Should().Equal("HD5006 table public.b");
         since.Fixed.Should().Equal("HD7001 chatwoot/worker");
         since.Persisting.Should().Equal("HD5001 table public.a");
         since.Summary.Should().Be("Since the last audit (2026-11-23T13:00:00.0000000+00:00): 1 new, 1 fixed, 1 persisting");
+    }
+
+    [Fact]
+    public void A_finding_whose_concern_was_not_audited_again_is_never_fixed()
+    {
+        var path = Write(Failing("HD5001", "rls", "table public.a"), Failing("HD5008", "functions", "function public.f()"), Failing("HD7001", "fly-memory", "chatwoot/worker"));
+        var notAudited = new NotAudited("database", "could not connect", true, ["rls", "functions"]);
+        var since = Baseline.Load(path).Compare([], [notAudited]);
+
+        since.Fixed.Should().Equal("HD7001 chatwoot/worker");
+        since.NotAuditedAgain.Should().Equal("HD5001 table public.a", "HD5008 function public.f()");
+        since.Summary.Should().EndWith("0 new, 1 fixed, 0 persisting, 2 not audited again");
+    }
+
+    [Fact]
+    public async Task A_database_the_audit_never_reached_fails_and_fixes_nothing()
+    {
+        // The adopter's case: the last report had database findings; today's password is wrong.
+        var baseline = Write(Failing("HD5001", "rls", "table public.a"), Failing("HD6001", "provider", "database"));
+        var reports = Directory.CreateTempSubdirectory("hotdash-baseline-run-").FullName;
+        var settings = AuditSettings.FromVariables(name => name switch
+        {
+            "HOTDASH_REPO_ROOT" => Repository.PathOf("samples"),
+            "HOTDASH_RULES" => Repository.PathOf("samples", "hotdash.rules.json"),
+            "HOTDASH_REPORT_DIR" => reports,
+            "HOTDASH_BASELINE_REPORT" => baseline,
+            "HOTDASH_DATABASE_URL" => "postgres://auditor:s3cr3t-Pa55@127.0.0.1:1/hotdash",
+            "HOTDASH_CONNECT_TIMEOUT_SECONDS" => "2",
+            _ => null,
+        });
+        var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
+
+        outcome.Report.Passed.Should().BeFalse();
+        outcome.Report.SinceBaseline!.Fixed.Should().NotContain(f => f.StartsWith("HD5") || f.StartsWith("HD6"));
+        outcome.Report.SinceBaseline.NotAuditedAgain.Should().Equal("HD5001 table public.a", "HD6001 database");
+        var (markdown, json) = ReportWriter.Write(outcome.Report, reports, null);
+        File.ReadAllLines(markdown)[0].Should().StartWith("# HotDash compliance audit: FAILED").And.Contain("database requested but not audited");
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        report.RootElement.GetProperty("passed").GetBoolean().Should().BeFalse();
+        report.RootElement.GetProperty("counts").GetProperty("notAuditedRequested").GetInt32().Should().Be(1);
+        File.ReadAllText(markdown).Should().NotContain("s3cr3t-Pa55", "the password never appears");
     }
 
     [Fact]

@@ -45,6 +45,16 @@ public sealed class ExtendedRulesTests : IDisposable
     }
 
     [Fact]
+    public void The_rules_sha256_is_the_files_own_bytes_not_the_merged_rules()
+    {
+        var leaf = Write("hotdash.rules.json", "\uFEFF{ \"version\": 1, \"extends\": \"hotdash:canonical\" }\n");
+        var plain = Write("plain.rules.json", "{ \"version\": 1 }");
+
+        RulesFile.Load(leaf).Sha256.Should().Be(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(leaf))), "a reader checks it with sha256sum");
+        RulesFile.Load(plain).Sha256.Should().Be(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(plain))));
+    }
+
+    [Fact]
     public void A_chain_of_files_on_disk_merges_and_the_effective_rules_say_where_each_value_came_from()
     {
         Write("org/base.rules.json", """{ "version": 1, "extends": "hotdash:canonical", "fly": { "apps": [ { "name": "api", "config": "fly/api.toml", "processes": [ { "group": "app", "minMemory": 512 } ] } ] } }""");

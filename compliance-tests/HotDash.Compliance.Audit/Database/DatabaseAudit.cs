@@ -45,6 +45,13 @@ public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResul
 /// <summary>Reads the catalog snapshot once and judges every database concern over it.</summary>
 public static class DatabaseAudit
 {
+    /// <summary>The finding concerns one database audit produces: what "the database was not audited" stands for.</summary>
+    public static readonly IReadOnlyList<string> Concerns =
+    [
+        RlsAudit.Concern, ViewSecurityAudit.Concern, PolicyAudit.Concern, FunctionAudit.Concern, PrivateRelationAudit.Concern,
+        StorageBucketAudit.Concern, ExposedSchemaAudit.Concern, ProviderAudit.Concern,
+    ];
+
     public static async Task<DatabaseAuditResult> RunAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
     {
         var snapshot = await CatalogReader.ReadAsync(session, rules, cancellationToken).ConfigureAwait(false);

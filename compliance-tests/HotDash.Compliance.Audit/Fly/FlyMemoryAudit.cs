@@ -15,6 +15,12 @@ public sealed record MachinesSnapshotSource(string? App, string Path)
         entries.Select(e => e.Contains('=', StringComparison.Ordinal) ? new MachinesSnapshotSource(e[..e.IndexOf('=', StringComparison.Ordinal)], e[(e.IndexOf('=', StringComparison.Ordinal) + 1)..]) : new MachinesSnapshotSource(null, e)).ToList();
 }
 
+/// <summary>A machines snapshot that could not be read, and why: its machines were not audited.</summary>
+public sealed record UnreadableSnapshot(string? App, string Path, string Reason);
+
+/// <summary>The machines of each app from the snapshots, the warnings about them, and the snapshots that could not be read.</summary>
+public sealed record LoadedMachines(Dictionary<string, List<FlyMachine>> ByApp, IReadOnlyList<Finding> Findings, IReadOnlyList<UnreadableSnapshot> Unreadable);
+
 /// <summary>The Fly audit's findings, and the (app, process group) subjects it judged.</summary>
 public sealed record FlyAuditResult(IReadOnlyList<string> Subjects, IReadOnlyList<Finding> Findings, bool MachinesAudited)
 {
@@ -36,11 +42,14 @@ public sealed class FlyMemoryAudit
 {
     public const string Concern = "fly-memory";
 
-    public FlyAuditResult Run(RulesDocument rules, string repoRoot, IReadOnlyList<MachinesSnapshotSource> snapshots)
+    public FlyAuditResult Run(RulesDocument rules, string repoRoot, IReadOnlyList<MachinesSnapshotSource> snapshots) =>
+        Run(rules, repoRoot, LoadSnapshots(rules, snapshots));
+
+    public FlyAuditResult Run(RulesDocument rules, string repoRoot, LoadedMachines machines)
     {
-        var findings = new List<Finding>();
+        var findings = new List<Finding>(machines.Findings);
         var subjects = new List<string>();
-        var machinesByApp = LoadSnapshots(rules, snapshots, findings);
+        var machinesByApp = machines.ByApp;
 
         foreach (var app in rules.Fly.Apps)
         {
@@ -167,18 +176,24 @@ public sealed class FlyMemoryAudit
         }
     }
 
-    /// <summary>The machines of each app named in the rules, from the snapshots; problems with a snapshot become findings.</summary>
-    internal static Dictionary<string, List<FlyMachine>> LoadSnapshots(RulesDocument rules, IReadOnlyList<MachinesSnapshotSource> snapshots, List<Finding> findings)
+    /// <summary>
+    /// The machines of each app, from the snapshots. A snapshot that cannot be read (missing, not JSON, not the output
+    /// of `fly machines list --json`, no app to belong to) is unreadable: its machines were not audited, which is no
+    /// drift of theirs. Machines that cannot be checked and snapshots of apps the rules do not name are warnings.
+    /// </summary>
+    public static LoadedMachines LoadSnapshots(RulesDocument rules, IReadOnlyList<MachinesSnapshotSource> snapshots)
     {
         var byApp = new Dictionary<string, List<FlyMachine>>(StringComparer.Ordinal);
+        var findings = new List<Finding>();
+        var unreadable = new List<UnreadableSnapshot>();
         foreach (var snapshot in snapshots)
         {
             var app = snapshot.App
                       ?? (rules.Fly.Apps.Count == 1 ? rules.Fly.Apps[0].Name : rules.Fly.Apps.FirstOrDefault(a => System.IO.Path.GetFileName(snapshot.Path).Contains(a.Name, StringComparison.Ordinal))?.Name);
             if (app is null)
             {
-                findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Error, Concern, "machines snapshot", snapshot.Path,
-                    $"Cannot tell which app the machines snapshot {snapshot.Path} belongs to: write HOTDASH_FLY_MACHINES entries as app=path.", []));
+                unreadable.Add(new UnreadableSnapshot(null, snapshot.Path,
+                    $"cannot tell which app the machines snapshot {snapshot.Path} belongs to: write HOTDASH_FLY_MACHINES entries as app=path"));
                 continue;
             }
 
@@ -206,11 +221,11 @@ public sealed class FlyMemoryAudit
             }
             catch (FlyMachinesException e)
             {
-                findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Error, Concern, $"app {app}", snapshot.Path, e.Message, []));
+                unreadable.Add(new UnreadableSnapshot(app, snapshot.Path, $"{e.Message}; the live machines of app '{app}' were not audited"));
             }
         }
 
-        return byApp;
+        return new LoadedMachines(byApp, findings, unreadable);
     }
 
     private static bool TryMinimum(JsonElement value, out int megabytes)

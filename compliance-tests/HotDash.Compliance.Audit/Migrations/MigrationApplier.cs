@@ -40,6 +40,17 @@ public static partial class MigrationApplier
         }
 
         var files = Directory.GetFiles(folder, "*.sql").OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+        {
+            // An empty folder, or the one above the migrations: "0/0 applied" would audit an empty database and pass.
+            var below = Directory.EnumerateFiles(folder, "*.sql", SearchOption.AllDirectories)
+                .Select(f => Relative(Path.GetDirectoryName(f)!, repoRoot)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(3).ToList();
+            return new MigrationsApplied([], [], Fail(Relative(folder, repoRoot), 0, 0,
+                $"The migrations folder {Relative(folder, repoRoot)} holds no migration (no *.sql file directly in it), so there is nothing to audit. " +
+                (below.Count > 0 ? $"Migrations are in {string.Join(", ", below)}: point HOTDASH_MIGRATIONS there." : "Fix: point HOTDASH_MIGRATIONS at your supabase/migrations folder (relative to HOTDASH_REPO_ROOT)."),
+                [$"looked for: {Relative(folder, repoRoot)}/*.sql"]), 0);
+        }
+
         if (seed is not null)
         {
             files.Add(seed);

@@ -9,10 +9,14 @@ using HotDash.Compliance.Audit.Findings;
 
 namespace HotDash.Compliance.Audit.Report;
 
-/// <summary>What changed since the last audit: failing findings that are new, fixed, or still there (by rule and subject).</summary>
-public sealed record BaselineComparison(string Source, string? StartedAt, IReadOnlyList<string> New, IReadOnlyList<string> Fixed, IReadOnlyList<string> Persisting)
+/// <summary>
+/// What changed since the last audit: failing findings that are new, fixed, or still there (by rule and subject), and
+/// those of the last audit whose concern this run did not audit: nothing is "fixed" that was not checked again.
+/// </summary>
+public sealed record BaselineComparison(string Source, string? StartedAt, IReadOnlyList<string> New, IReadOnlyList<string> Fixed, IReadOnlyList<string> Persisting, IReadOnlyList<string> NotAuditedAgain)
 {
-    public string Summary => $"Since the last audit ({StartedAt ?? Source}): {New.Count} new, {Fixed.Count} fixed, {Persisting.Count} persisting";
+    public string Summary => $"Since the last audit ({StartedAt ?? Source}): {New.Count} new, {Fixed.Count} fixed, {Persisting.Count} persisting" +
+                             (NotAuditedAgain.Count > 0 ? $", {NotAuditedAgain.Count} not audited again" : string.Empty);
 }
 
 /// <summary>The baseline file cannot be used; the audit goes on without a comparison and says why.</summary>
@@ -24,9 +28,9 @@ public sealed class BaselineException(string message) : Exception(message);
 /// </summary>
 public sealed partial class Baseline
 {
-    private readonly List<(string Rule, string Severity, string Subject, IReadOnlyList<string> Evidence)> _findings;
+    private readonly List<(string Rule, string Severity, string Concern, string Subject, IReadOnlyList<string> Evidence)> _findings;
 
-    private Baseline(string source, string? startedAt, List<(string, string, string, IReadOnlyList<string>)> findings)
+    private Baseline(string source, string? startedAt, List<(string, string, string, string, IReadOnlyList<string>)> findings)
     {
         Source = source;
         StartedAt = startedAt;
@@ -48,12 +52,13 @@ public sealed partial class Baseline
         {
             using var json = JsonDocument.Parse(File.ReadAllText(path));
             var root = json.RootElement;
-            var findings = new List<(string, string, string, IReadOnlyList<string>)>();
+            var findings = new List<(string, string, string, string, IReadOnlyList<string>)>();
             foreach (var finding in root.GetProperty("findings").EnumerateArray())
             {
                 findings.Add((
                     finding.GetProperty("rule").GetString() ?? string.Empty,
                     finding.GetProperty("severity").GetString() ?? string.Empty,
+                    finding.TryGetProperty("concern", out var concern) ? concern.GetString() ?? string.Empty : string.Empty,
                     finding.GetProperty("subject").GetString() ?? string.Empty,
                     finding.TryGetProperty("evidence", out var evidence) ? evidence.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList() : []));
             }
@@ -66,15 +71,23 @@ public sealed partial class Baseline
         }
     }
 
-    public BaselineComparison Compare(IReadOnlyList<Finding> now)
+    /// <summary>
+    /// Compares by rule and subject. A failing finding of the last audit that is gone now is fixed only when its
+    /// concern was audited this time; when <paramref name="notAudited"/> covers it, it is "not audited again".
+    /// </summary>
+    public BaselineComparison Compare(IReadOnlyList<Finding> now, IReadOnlyList<NotAudited> notAudited)
     {
         static string Key(string rule, string subject) => $"{rule} {subject}";
-        var before = _findings.Where(f => f.Severity == "error").Select(f => Key(f.Rule, f.Subject)).ToHashSet(StringComparer.Ordinal);
+        var unaudited = notAudited.SelectMany(n => n.Covers).ToHashSet(StringComparer.Ordinal);
+        var failingBefore = _findings.Where(f => f.Severity == "error").ToList();
+        var before = failingBefore.Select(f => Key(f.Rule, f.Subject)).ToHashSet(StringComparer.Ordinal);
+        var notAgain = failingBefore.Where(f => unaudited.Contains(f.Concern)).Select(f => Key(f.Rule, f.Subject)).ToHashSet(StringComparer.Ordinal);
         var after = now.Where(f => f.Fails).Select(f => Key(f.RuleId, f.Subject)).ToHashSet(StringComparer.Ordinal);
         return new BaselineComparison(Source, StartedAt,
             after.Except(before).Order(StringComparer.Ordinal).ToList(),
-            before.Except(after).Order(StringComparer.Ordinal).ToList(),
-            after.Intersect(before).Order(StringComparer.Ordinal).ToList());
+            before.Except(after).Except(notAgain).Order(StringComparer.Ordinal).ToList(),
+            after.Intersect(before).Order(StringComparer.Ordinal).ToList(),
+            notAgain.Except(after).Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>"since the last audit: p50 A → B ms, p95 C → D ms" for a latency finding the baseline measured too.</summary>

@@ -20,11 +20,8 @@ public static class ConsoleSummary
     public static string Format(AuditReport report, IReadOnlyList<string> reportPaths)
     {
         var text = new StringBuilder();
-        var failing = report.Findings.Where(f => f.Fails).ToList();
-        var verdict = failing.Count == 0
-            ? report.Skipped.Count == 0 ? "PASSED" : "PASSED (with concerns not audited)"
-            : $"FAILED: {Count(failing.Count, "failing finding")} on {Count(failing.Select(f => (f.Concern, f.Subject)).Distinct().Count(), "subject")}";
-        text.AppendLine(CultureInfo.InvariantCulture, $"HotDash compliance audit {verdict}");
+        var verdict = report.Verdict;
+        text.AppendLine(CultureInfo.InvariantCulture, $"HotDash compliance audit {(report.Passed ? "PASSED" + verdict["passed".Length..] : verdict)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"rules: {report.RulesFile}");
 
         foreach (var concern in report.Findings.GroupBy(f => f.Concern))
@@ -37,9 +34,9 @@ public static class ConsoleSummary
             text.AppendLine(line.ToString());
         }
 
-        foreach (var skipped in report.Skipped)
+        foreach (var notAudited in report.NotAudited)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  skip {skipped.Concern}: {skipped.Reason}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {(notAudited.Requested ? "FAIL" : "skip")} {notAudited.Concern}: {(notAudited.Requested ? "requested but not audited: " : string.Empty)}{notAudited.Reason}");
         }
 
         foreach (var line in report.Summary)
@@ -67,6 +64,4 @@ public static class ConsoleSummary
         var shown = named.Take(SubjectsPerConcern).Select(s => $"{string.Join(",", s.Where(matches).Select(f => f.RuleId).Distinct())} {s.Key}");
         return lead + string.Join("; ", shown) + (named.Count > SubjectsPerConcern ? $"; and {named.Count - SubjectsPerConcern} more" : string.Empty);
     }
-
-    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

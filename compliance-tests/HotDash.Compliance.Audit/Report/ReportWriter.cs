@@ -46,10 +46,15 @@ public static class ReportWriter
             rules = new { file = report.RulesFile, sha256 = report.RulesSha256 },
             targets = report.Targets,
             summary = report.Summary,
-            counts = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => report.Findings.Count(f => f.Severity == s)),
+            passed = report.Passed,
+            verdict = report.Verdict,
+            counts = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => report.Findings.Count(f => f.Severity == s))
+                .Append(new("notAuditedRequested", report.RequestedNotAudited.Count))
+                .Append(new("notConfigured", report.NotAudited.Count - report.RequestedNotAudited.Count))
+                .ToDictionary(),
             databaseRoundTrips = report.DatabaseRoundTrips,
-            skipped = report.Skipped,
-            sinceBaseline = report.SinceBaseline is { } b ? new { baseline = b.Source, baselineStartedAt = b.StartedAt, @new = b.New, @fixed = b.Fixed, persisting = b.Persisting } : null,
+            notAudited = report.NotAudited.Select(n => new { concern = n.Concern, reason = n.Reason, requested = n.Requested, covers = n.Covers }),
+            sinceBaseline = report.SinceBaseline is { } b ? new { baseline = b.Source, baselineStartedAt = b.StartedAt, @new = b.New, @fixed = b.Fixed, persisting = b.Persisting, notAuditedAgain = b.NotAuditedAgain } : null,
             findings = report.Findings.Select(f => new
             {
                 rule = f.RuleId,
@@ -67,8 +72,7 @@ public static class ReportWriter
     public static string ToMarkdown(AuditReport report)
     {
         var md = new StringBuilder();
-        var failed = report.Findings.Count(f => f.Fails);
-        md.AppendLine(CultureInfo.InvariantCulture, $"# HotDash compliance audit: {(failed == 0 && report.Skipped.Count == 0 ? "passed" : failed == 0 ? "passed (with skipped concerns)" : $"{failed} failing")}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# HotDash compliance audit: {report.Verdict}");
         md.AppendLine();
         md.AppendLine("| | |");
         md.AppendLine("|---|---|");
@@ -98,7 +102,7 @@ public static class ReportWriter
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"## Since the last audit ({Cell(since.StartedAt ?? since.Source)})");
             md.AppendLine();
-            foreach (var (title, items) in new[] { ("New", since.New), ("Fixed", since.Fixed), ("Persisting", since.Persisting) })
+            foreach (var (title, items) in new[] { ("New", since.New), ("Fixed", since.Fixed), ("Persisting", since.Persisting), ("Not audited again", since.NotAuditedAgain) })
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"- **{title}** ({items.Count}){(items.Count == 0 ? string.Empty : ": " + string.Join("; ", items.Select(Cell)))}");
             }
@@ -106,13 +110,13 @@ public static class ReportWriter
             md.AppendLine();
         }
 
-        if (report.Skipped.Count > 0)
+        if (report.NotAudited.Count > 0)
         {
             md.AppendLine("## Not audited");
             md.AppendLine();
-            foreach (var skipped in report.Skipped)
+            foreach (var notAudited in report.NotAudited)
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"- **{skipped.Concern}**: {skipped.Reason}");
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {(notAudited.Requested ? "❌ **" + Cell(notAudited.Concern) + "** (requested, fails the audit)" : "**" + Cell(notAudited.Concern) + "** (not configured)")}: {Cell(notAudited.Reason)}");
             }
 
             md.AppendLine();

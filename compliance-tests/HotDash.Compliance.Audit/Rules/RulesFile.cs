@@ -65,7 +65,9 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
             throw new RulesFileException(path, [new RulesProblem(path, 0, 0, "$", "the file does not exist")]);
         }
 
-        return BeginParse(System.IO.File.ReadAllText(path), path);
+        // The report's SHA-256 is the file's own, byte for byte, as `sha256sum` prints it.
+        var bytes = System.IO.File.ReadAllBytes(path);
+        return BeginParse(System.IO.File.ReadAllText(path), path, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     /// <summary>Validates the text (JSON syntax, then the schema) and binds it; throws <see cref="RulesFileException"/> with every problem.</summary>
@@ -77,8 +79,9 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
     /// the database instead of waiting (the audit only reads, so nothing happens that an invalid file could
     /// make wrong). <see cref="PendingRulesFile.Validated"/> is the gate: nothing is reported before it.
     /// </summary>
-    public static PendingRulesFile BeginParse(string json, string origin)
+    public static PendingRulesFile BeginParse(string json, string origin, string? fileSha256 = null)
     {
+        fileSha256 ??= Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
         var syntax = SyntaxProblem(json, origin);
         if (syntax is not null)
         {
@@ -88,7 +91,7 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         var source = new RulesText(origin == BuiltInOrigin ? RulesComposer.Canonical : origin, json);
         if (JsonParser.Parse(json).Value?.Get("extends") is not null)
         {
-            return BeginComposed(source);
+            return BeginComposed(source, fileSha256);
         }
 
         var validation = Task.Run(() => Validate(json, origin));
@@ -109,15 +112,15 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
             throw;
         }
 
-        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-        return new PendingRulesFile(new RulesFile(document, origin, sha) { Source = source }, validation);
+        return new PendingRulesFile(new RulesFile(document, origin, fileSha256) { Source = source }, validation);
     }
 
     /// <summary>
     /// A file that extends others (RulesComposer, the analyzers' own code): merged, validated as a whole with each
-    /// problem located in the file that holds it, then bound like any rules file. Its SHA-256 is the effective rules'.
+    /// problem located in the file that holds it, then bound like any rules file. Its SHA-256 is the file's own; the
+    /// files it extends are listed with theirs in the effective rules.
     /// </summary>
-    private static PendingRulesFile BeginComposed(RulesText source)
+    private static PendingRulesFile BeginComposed(RulesText source, string fileSha256)
     {
         var composed = Compose(source);
         if (composed.Problems.Count > 0)
@@ -130,10 +133,8 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
             throw new RulesFileException(source.Origin, [Locate(undeclared, composed, source.Origin)]);
         }
 
-        var json = composed.Root!.ToJson();
-        var document = JsonSerializer.Deserialize<RulesDocument>(json, SerializerOptions)!;
-        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-        return new PendingRulesFile(new RulesFile(document, source.Origin, sha) { Source = source }, Task.FromResult<IReadOnlyList<RulesProblem>>([]));
+        var document = JsonSerializer.Deserialize<RulesDocument>(composed.Root!.ToJson(), SerializerOptions)!;
+        return new PendingRulesFile(new RulesFile(document, source.Origin, fileSha256) { Source = source }, Task.FromResult<IReadOnlyList<RulesProblem>>([]));
     }
 
     private static ComposedRules Compose(RulesText source) =>

@@ -49,6 +49,12 @@ public sealed record AuditSettings
     /// <summary>The Monday/Thursday mode: a target that is not configured fails instead of skipping.</summary>
     public bool RequireAll { get; init; }
 
+    /// <summary>
+    /// Reads a variable the rules name (latency.endpoints[].urlFromEnv, header values): the same source as the
+    /// settings themselves, so a test gives the audit its whole environment in one place.
+    /// </summary>
+    public Func<string, string?> Variable { get; init; } = Environment.GetEnvironmentVariable;
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -72,6 +78,7 @@ public sealed record AuditSettings
 
         return new AuditSettings
         {
+            Variable = get,
             RulesPath = rules is null ? null : Path.GetFullPath(rules, repoRoot),
             DatabaseUrl = NonEmpty(get("HOTDASH_DATABASE_URL")),
             Migrations = NonEmpty(get("HOTDASH_MIGRATIONS")) is { } migrations ? Path.GetFullPath(migrations, repoRoot) : null,
