@@ -12,7 +12,11 @@ bash "$root/scripts/ensure-postgres.sh" || exit 1
 
 # The structured-output audit reads the compiled agent service. The build-time analyzers are off for
 # this build: the sample carries deliberate analyzer errors, and here the assembly is what is audited.
-dotnet build "$root/samples/HotDash.AgentService" -nologo -v:q -p:RunAnalyzers=false -o "$root/samples/HotDash.AgentService/bin/audit" || exit 1
+# The sample's obj/ is shared with any other build of it (the repository's tests build it too, from another
+# process): one build at a time, by a lock file, where flock exists.
+mkdir -p "$root/artifacts"
+lock=(); command -v flock >/dev/null 2>&1 && lock=(flock "$root/artifacts/.sample-build.lock")
+"${lock[@]}" dotnet build "$root/samples/HotDash.AgentService" -nologo -v:q -p:RunAnalyzers=false -o "$root/samples/HotDash.AgentService/bin/audit" || exit 1
 
 # The database half, as a pull request runs it: the suite starts a throwaway PostgreSQL on loopback, lays the
 # Supabase platform stub, applies samples/supabase/migrations in file-name order, audits the result, proves

@@ -1,7 +1,7 @@
--- The read-only role the compliance audit connects as. It reads the catalog (which every role
--- can) and needs no table rights, except SELECT on storage.buckets, whose rows say which buckets are
--- public (HD5011); SELECT/USAGE on public are granted so the same role can be used for spot checks. default_transaction_read_only makes any write fail, belt and braces with the
--- audit's own READ ONLY transaction.
+-- The read-only role the compliance audit connects as. Least privilege: it reads the catalog (which every
+-- role can) and needs no right on any table of yours, nor USAGE on their schemas; the one exception is
+-- SELECT on storage.buckets, whose rows say which buckets are public (HD5011). default_transaction_read_only
+-- makes any write fail, belt and braces with the audit's own READ ONLY transaction.
 -- Replace the password, or use your platform's secret store; psql: \set auditor_password '...'
 DO $$
 BEGIN
@@ -13,8 +13,6 @@ $$;
 ALTER ROLE hotdash_auditor PASSWORD :'auditor_password';
 ALTER ROLE hotdash_auditor SET default_transaction_read_only = on;
 ALTER ROLE hotdash_auditor SET statement_timeout = '30s';
-GRANT USAGE ON SCHEMA public TO hotdash_auditor;
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotdash_auditor;
 -- Buckets are rows, not catalog data: without this the audit reports that it could not judge them.
 GRANT USAGE ON SCHEMA storage TO hotdash_auditor;
 GRANT SELECT ON storage.buckets TO hotdash_auditor;

@@ -14,8 +14,15 @@ public class SampleBuildTests
 {
     private static readonly string SampleDirectory = Repository.PathOf("samples", "HotDash.AgentService");
 
+    // samples/run-audit.sh builds the same project (from the audit tests, which run in a process of their own): the
+    // two take the same lock file, as the script does with flock, so neither reads the other's half-written obj/.
     private static readonly Lazy<DotNetResult> Build = new(() =>
-        DotNet.Run(Repository.Root, TimeSpan.FromMinutes(5), "build", SampleDirectory, "--no-incremental", "-nologo", "-p:UseSharedCompilation=false"));
+    {
+        Directory.CreateDirectory(Repository.PathOf("artifacts"));
+        var result = ProcessRunner.Run("flock", Repository.Root, TimeSpan.FromMinutes(5), null,
+            Repository.PathOf("artifacts", ".sample-build.lock"), "dotnet", "build", SampleDirectory, "--no-incremental", "-nologo", "-p:UseSharedCompilation=false");
+        return new DotNetResult(result.ExitCode, result.Output);
+    });
 
     [Fact]
     public void The_health_check_reading_the_deprecated_token_is_reported()

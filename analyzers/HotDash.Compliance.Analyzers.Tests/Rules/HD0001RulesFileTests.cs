@@ -38,7 +38,7 @@ public class HD0001RulesFileTests
             """,
             Expected(4, 54, 4, 55, "$.configuration.deprecatedKeys[0].replacement", "expected string, found integer"),
             Expected(6, 108, 6, 114, "$.fly.apps[0].processes[0].minMemory", "\"lots\" does not match the pattern ^[0-9]+(\\.[0-9]+)?\\s*([kKmMgGtT][iI]?[bB]?)?$"),
-            Expected(7, 3, 7, 11, "$.colour", "unknown property 'colour'; known properties: $schema, version, extends, configuration, bannedApis, structuredOutputs, database, fly, latency"));
+            Expected(7, 3, 7, 11, "$.colour", "unknown property 'colour'; known properties: $schema, version, extends, remove, configuration, bannedApis, structuredOutputs, database, fly, latency"));
 
     [Fact]
     public Task An_exemption_without_a_reason_is_reported() =>
@@ -85,7 +85,7 @@ public class HD0001RulesFileTests
         test.TestState.AdditionalFiles.Add(("/repo/base.rules.json", "{\n  \"version\": 1,\n  \"colour\": \"red\"\n}"));
         test.ExpectedDiagnostics.Add(new DiagnosticResult(Descriptors.RulesFileInvalid)
             .WithSpan("/repo/base.rules.json", 3, 3, 3, 11)
-            .WithArguments("$.colour", "unknown property 'colour'; known properties: $schema, version, extends, configuration, bannedApis, structuredOutputs, database, fly, latency"));
+            .WithArguments("$.colour", "unknown property 'colour'; known properties: $schema, version, extends, remove, configuration, bannedApis, structuredOutputs, database, fly, latency"));
         return test.RunAsync(TestContext.Current.CancellationToken);
     }
 

@@ -36,6 +36,62 @@ public class RulesComposerTests
     }
 
     [Fact]
+    public void Remove_drops_inherited_named_entries_before_the_file_merges_its_own()
+    {
+        var result = Load("""
+            { "version": 1, "extends": "../base.rules.json",
+              "remove": ["configuration.deprecatedKeys[SHOPIFY_ADMIN_TOKEN]", "fly.apps[api].processes[worker]", "fly.apps[chat]"],
+              "configuration": { "deprecatedKeys": [ { "key": "LEGACY_API_KEY", "replacement": "use ApiKeys:Current" } ] } }
+            """,
+            ("/repo/base.rules.json", """
+            { "version": 1, "extends": "hotdash:canonical", "fly": { "apps": [
+              { "name": "api", "config": "fly.toml", "processes": [ { "group": "app", "minMemory": 512 }, { "group": "worker", "minMemory": 2048 } ] },
+              { "name": "chat", "config": "chat/fly.toml", "processes": [ { "group": "app", "minMemory": 2048 } ] } ] } }
+            """));
+        result.Problems.Should().BeEmpty();
+        result.Rules!.DeprecatedKeys.Select(k => k.Key).Should().Equal("LEGACY_API_KEY");
+        var apps = result.Composed!.Root!.Get("fly")!.Get("apps")!.Items;
+        apps.Select(a => a.GetString("name")).Should().Equal("api");
+        apps[0].Get("processes")!.Items.Select(p => p.GetString("group")).Should().Equal("app");
+        result.Composed.Root.Get("remove").Should().BeNull("remove is an instruction to the merge, not a rule");
+    }
+
+    [Theory]
+    [InlineData("fly.apps[nope]", "no inherited entry of 'fly.apps' has name 'nope' (inherited: api)")]
+    [InlineData("fly.apps", "is not a path to a named entry")]
+    [InlineData("fly.apps[api].", "is not a path to a named entry")]
+    [InlineData("database.provider[supabase]", "'database.provider' is not a list of named entries")]
+    [InlineData("latency.endpoints[tiles]", "nothing inherited is at 'latency'")]
+    public void A_removal_that_names_nothing_inherited_is_reported_at_its_string_in_the_file_that_holds_it(string removal, string message)
+    {
+        var leaf = $$"""{ "version": 1, "extends": "../base.rules.json", "remove": ["{{removal}}"] }""";
+        var result = Load(leaf, ("/repo/base.rules.json", """{ "version": 1, "extends": "hotdash:canonical", "fly": { "apps": [ { "name": "api", "config": "fly.toml", "processes": [ { "group": "app", "minMemory": 512 } ] } ] } }"""));
+        var problem = result.Problems.Should().ContainSingle().Which;
+        problem.Path.Should().Be("$.remove[0]");
+        problem.Message.Should().Contain(message);
+        problem.Origin.Should().Be("/repo/app/hotdash.rules.json");
+        problem.Start.Should().Be(leaf.IndexOf('"' + removal + '"', System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Remove_without_extends_is_reported()
+    {
+        var result = Load("""{ "version": 1, "remove": ["fly.apps[api]"] }""");
+        result.Problems.Should().ContainSingle(p => p.Path == "$.remove" && p.Message.Contains("extends nothing"));
+    }
+
+    [Fact]
+    public void A_schema_problem_is_named_by_its_path_in_the_file_that_holds_it_not_in_the_merge()
+    {
+        // The leaf's first app is the merge's second: the user reads apps[0] in their own file.
+        var leaf = """{ "version": 1, "extends": "../base.rules.json", "fly": { "apps": [ { "name": "web", "config": "fly.toml", "processes": [ { "group": "app", "minMemory": "lots" } ] } ] } }""";
+        var result = Load(leaf, ("/repo/base.rules.json", """{ "version": 1, "fly": { "apps": [ { "name": "api", "config": "fly.toml", "processes": [ { "group": "app", "minMemory": 512 } ] } ] } }"""));
+        var problem = result.Problems.Should().ContainSingle().Which;
+        problem.Path.Should().Be("$.fly.apps[0].processes[0].minMemory");
+        problem.Origin.Should().Be("/repo/app/hotdash.rules.json");
+    }
+
+    [Fact]
     public void A_named_entry_merges_into_the_inherited_one_member_by_member()
     {
         var result = Load("""
@@ -87,9 +143,10 @@ public class RulesComposerTests
     public void A_merged_entry_that_misses_a_required_member_is_reported_where_the_file_wrote_it()
     {
         // A new Fly app must say where its fly.toml is; restating a known app need not.
-        var result = Load("""{ "version": 1, "extends": "hotdash:canonical", "fly": { "apps": [ { "name": "hotdash-chatwoot", "processes": [ { "group": "web", "minMemory": 512 } ] }, { "name": "new-app" } ] } }""");
+        var result = Load("""{ "version": 1, "extends": "../base.rules.json", "fly": { "apps": [ { "name": "chat", "processes": [ { "group": "web", "minMemory": 512 } ] }, { "name": "new-app" } ] } }""",
+            ("/repo/base.rules.json", """{ "version": 1, "extends": "hotdash:canonical", "fly": { "apps": [ { "name": "other", "config": "other.toml", "processes": [] }, { "name": "chat", "config": "chat.toml", "processes": [ { "group": "worker", "minMemory": 2048 } ] } ] } }"""));
         var problem = result.Problems.Should().ContainSingle().Which;
-        problem.Path.Should().Be("$.fly.apps[1].config");
+        problem.Path.Should().Be("$.fly.apps[1].config", "new-app is the file's second app (the merge's third)");
         problem.Origin.Should().Be("/repo/app/hotdash.rules.json");
     }
 

@@ -20,10 +20,10 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor RulesFileInvalid = Create(
         "HD0001",
         "HotDash rules file is invalid",
-        "Rules file is invalid at {0}: {1}; the built-in defaults apply until it is fixed",
+        "Rules file is invalid at {0}: {1}; until it is fixed only the built-in defaults apply, not your rules",
         RulesCategory,
-        DiagnosticSeverity.Warning,
-        "The rules file (hotdash.rules.json) must be valid JSON that matches rules/canonical-stack.schema.json. While it is invalid the analyzers enforce the built-in defaults instead.");
+        DiagnosticSeverity.Error,
+        "The rules file (hotdash.rules.json) must be valid JSON that matches rules/canonical-stack.schema.json. While it is invalid the analyzers enforce the built-in defaults instead of the checks it declares, so it fails the build: a build that passes on rules it could not read would say nothing.");
 
     public static readonly DiagnosticDescriptor DeprecatedConfigurationKey = Create(
         "HD1001",

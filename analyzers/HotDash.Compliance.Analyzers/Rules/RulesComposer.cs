@@ -209,13 +209,22 @@ internal static class RulesComposer
         }
 
         var merged = documents[documents.Count - 1];
-        for (var i = documents.Count - 2; i >= 0; i--)
+        if (merged.Get(RemoveKey) is { Kind: JsonKind.Array } orphan)
         {
-            merged = Merge(merged, documents[i], schemaRoot, schemaRoot);
+            problems.Add(new JsonProblem("$.remove", "this file extends nothing, so there is nothing to remove: \"remove\" drops entries that an \"extends\" brings in", orphan));
         }
 
-        merged = JsonValue.Combined(merged, merged.Members.Where(m => m.Name != "extends").ToList());
-        problems.AddRange(schema.Validate(merged));
+        for (var i = documents.Count - 2; i >= 0; i--)
+        {
+            merged = Merge(Remove(merged, documents[i], schemaRoot, problems), documents[i], schemaRoot, schemaRoot);
+        }
+
+        merged = JsonValue.Combined(merged, merged.Members.Where(m => m.Name is not ("extends" or RemoveKey)).ToList());
+
+        // The merged rules are validated as a whole, but each problem is told in the terms of the file that holds it:
+        // its JSON path there (apps[0] of your file, not apps[1] of the merge), at its line and column there.
+        var roots = documents.Where(d => d.Origin is not null).GroupBy(d => d.Origin!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        problems.AddRange(schema.Validate(merged).Select(p => InItsFile(p, merged, roots)));
 
         // An 'extends' that is not a string was dropped from the merge: report it in the file that wrote it.
         foreach (var document in documents)
@@ -227,6 +236,193 @@ internal static class RulesComposer
         }
 
         return new ComposedRules(problems.Count == 0 ? merged : null, sources, problems);
+    }
+
+    /// <summary>
+    /// A problem of the merged rules with its JSON path as the file that holds it spells it: the path of the value in
+    /// the merge is replaced by its path in that file, and what the validator added past the value (a missing
+    /// member's name) is kept.
+    /// </summary>
+    private static JsonProblem InItsFile(JsonProblem problem, JsonValue merged, Dictionary<string, JsonValue> roots)
+    {
+        if (problem.Origin is not { } origin || !roots.TryGetValue(origin, out var own)
+            || PathAt(merged, origin, problem.Start, "$") is not { } inMerge || PathAt(own, origin, problem.Start, "$") is not { } inFile
+            || !problem.Path.StartsWith(inMerge, StringComparison.Ordinal))
+        {
+            return problem;
+        }
+
+        var path = inFile + problem.Path.Substring(inMerge.Length);
+        return path == problem.Path ? problem : new JsonProblem(path, problem.Message, problem.Start, problem.Length, problem.Origin);
+    }
+
+    /// <summary>The JSON path of the innermost value written in <paramref name="origin"/> at <paramref name="offset"/>, or null.</summary>
+    private static string? PathAt(JsonValue value, string origin, int offset, string path)
+    {
+        foreach (var member in value.Members)
+        {
+            if (PathAt(member.Value, origin, offset, path + "." + member.Name) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        for (var i = 0; i < value.Items.Count; i++)
+        {
+            if (PathAt(value.Items[i], origin, offset, path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]") is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return value.Start == offset && string.Equals(value.Origin, origin, StringComparison.Ordinal) ? path : null;
+    }
+
+    /// <summary>The member that lists inherited named entries to drop: <c>"remove": ["fly.apps[hotdash-chatwoot]"]</c>.</summary>
+    public const string RemoveKey = "remove";
+
+    /// <summary>
+    /// Drops from what is inherited the named entries that <paramref name="own"/> lists under "remove", before its own
+    /// values merge in: "fly.apps[api]" removes the app named api, "fly.apps[api].processes[worker]" one of its groups.
+    /// An entry that names nothing inherited is a problem at that entry: a stale removal hides nothing silently.
+    /// </summary>
+    private static JsonValue Remove(JsonValue inherited, JsonValue own, JsonValue schemaRoot, List<JsonProblem> problems)
+    {
+        if (own.Get(RemoveKey) is not { Kind: JsonKind.Array } removals)
+        {
+            return inherited;
+        }
+
+        for (var i = 0; i < removals.Items.Count; i++)
+        {
+            var entry = removals.Items[i];
+            if (entry.Kind != JsonKind.String)
+            {
+                continue; // The schema reports it.
+            }
+
+            var segments = RemovalPath(entry.Text!);
+            var problem = segments is null
+                ? $"'{entry.Text}' is not a path to a named entry: write it as array[name], e.g. \"fly.apps[hotdash-chatwoot]\" or \"fly.apps[api].processes[worker]\""
+                : null;
+            var result = segments is null ? null : RemoveAt(inherited, segments, 0, schemaRoot, schemaRoot, string.Empty, ref problem);
+            if (result is null)
+            {
+                problems.Add(new JsonProblem($"$.remove[{i}]", problem!, entry));
+            }
+            else
+            {
+                inherited = result;
+            }
+        }
+
+        return inherited;
+    }
+
+    /// <summary>"fly.apps[api].processes[worker]" as (fly, null), (apps, api), (processes, worker); null when malformed or when it ends in no name.</summary>
+    private static List<(string Name, string? Key)>? RemovalPath(string path)
+    {
+        var segments = new List<(string, string?)>();
+        var at = 0;
+        while (at < path.Length)
+        {
+            var end = at;
+            while (end < path.Length && path[end] != '.' && path[end] != '[')
+            {
+                end++;
+            }
+
+            var name = path.Substring(at, end - at);
+            string? key = null;
+            if (end < path.Length && path[end] == '[')
+            {
+                var close = path.IndexOf(']', end);
+                if (close < 0)
+                {
+                    return null;
+                }
+
+                key = path.Substring(end + 1, close - end - 1);
+                end = close + 1;
+            }
+
+            if (name.Length == 0 || key is { Length: 0 } || (end < path.Length && path[end] != '.'))
+            {
+                return null;
+            }
+
+            segments.Add((name, key));
+            at = end + 1;
+            if (end == path.Length - 1)
+            {
+                return null; // A trailing dot.
+            }
+        }
+
+        return segments.Count > 0 && segments[segments.Count - 1].Item2 is not null ? segments : null;
+    }
+
+    private static JsonValue? RemoveAt(JsonValue value, List<(string Name, string? Key)> segments, int index, JsonValue? schema, JsonValue schemaRoot, string walked, ref string? problem)
+    {
+        schema = Resolve(schema, schemaRoot);
+        var (name, key) = segments[index];
+        var here = walked.Length == 0 ? name : walked + "." + name;
+        var members = value.Kind == JsonKind.Object ? new List<JsonMember>(value.Members) : null;
+        var at = members?.FindLastIndex(m => m.Name == name) ?? -1;
+        if (members is null || at < 0)
+        {
+            problem = $"nothing inherited is at '{here}'";
+            return null;
+        }
+
+        var member = members[at];
+        var memberSchema = Resolve(schema?.Get("properties")?.Get(name), schemaRoot);
+        JsonValue? replaced;
+        if (key is null)
+        {
+            replaced = RemoveAt(member.Value, segments, index + 1, memberSchema, schemaRoot, here, ref problem);
+        }
+        else if (member.Value.Kind != JsonKind.Array || memberSchema?.GetString("x-mergeKey") is not { } mergeKey)
+        {
+            problem = $"'{here}' is not a list of named entries, so '{here}[{key}]' names nothing";
+            return null;
+        }
+        else
+        {
+            var items = new List<JsonValue>(member.Value.Items);
+            var found = items.FindIndex(i => i.Kind == JsonKind.Object && i.GetString(mergeKey) == key);
+            if (found < 0)
+            {
+                var names = items.Where(i => i.Kind == JsonKind.Object).Select(i => i.GetString(mergeKey)).Where(n => n is not null).ToList();
+                problem = $"no inherited entry of '{here}' has {mergeKey} '{key}' (inherited: {(names.Count == 0 ? "none" : string.Join(", ", names))})";
+                return null;
+            }
+
+            if (index == segments.Count - 1)
+            {
+                items.RemoveAt(found);
+            }
+            else
+            {
+                var inner = RemoveAt(items[found], segments, index + 1, memberSchema.Get("items"), schemaRoot, $"{here}[{key}]", ref problem);
+                if (inner is null)
+                {
+                    return null;
+                }
+
+                items[found] = inner;
+            }
+
+            replaced = JsonValue.Combined(member.Value, items);
+        }
+
+        if (replaced is null)
+        {
+            return null;
+        }
+
+        members[at] = new JsonMember(member.Name, member.NameStart, member.NameLength, replaced);
+        return JsonValue.Combined(value, members);
     }
 
     private static JsonValue Merge(JsonValue inherited, JsonValue own, JsonValue? schema, JsonValue schemaRoot)
@@ -285,6 +481,10 @@ internal static class RulesComposer
 
         return schema;
     }
+
+    /// <summary>The reason an <c>extends</c> path names no file, in the same words at build time and at test time.</summary>
+    public static string DoesNotExist(string target) =>
+        $"{target} does not exist (a path is relative to the file that extends it; the built-in rules are \"{Canonical}\")";
 
     /// <summary>The path an <c>extends</c> value names, seen from the extending file; null for <see cref="Canonical"/>.</summary>
     public static string? RelativeTarget(string reference, string fromOrigin)

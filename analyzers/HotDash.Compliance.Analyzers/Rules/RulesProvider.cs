@@ -72,9 +72,12 @@ internal static class RulesProvider
             // Not cached by text, since the result depends on the files it extends as well: once per compilation,
             // shared by every analyzer.
             var files = context.Options.AdditionalFiles;
+            var missing = context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(MissingRulesProperty, out var list)
+                ? list.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries).Select(NormalizedPath).ToImmutableHashSet(StringComparer.Ordinal)
+                : ImmutableHashSet<string>.Empty;
             var cancellationToken = context.CancellationToken;
             result = ExtendedByCompilation.GetValue(context.Compilation, _ =>
-                RulesLoader.Load(new RulesText(file.Path, text.ToString()), (reference, from) => Resolve(files, reference, from, cancellationToken)).AsExtendingAFile());
+                RulesLoader.Load(new RulesText(file.Path, text.ToString()), (reference, from) => Resolve(files, missing, reference, from, cancellationToken)).AsExtendingAFile());
         }
 
         return result.Rules is not null
@@ -82,7 +85,10 @@ internal static class RulesProvider
             : new CompilationRules(RulesLoader.Defaults, file, result);
     }
 
-    private static (RulesText? Document, string? Missing) Resolve(ImmutableArray<AdditionalText> files, string reference, RulesText from, System.Threading.CancellationToken cancellationToken)
+    /// <summary>The files named by "extends" that the build targets found missing on disk (HotDashRulesMissing).</summary>
+    public const string MissingRulesProperty = "build_property.HotDashRulesMissing";
+
+    private static (RulesText? Document, string? Missing) Resolve(ImmutableArray<AdditionalText> files, ImmutableHashSet<string> missing, string reference, RulesText from, System.Threading.CancellationToken cancellationToken)
     {
         var target = RulesComposer.RelativeTarget(reference, from.Origin);
         if (target is null)
@@ -94,6 +100,11 @@ internal static class RulesProvider
         if (file?.GetText(cancellationToken) is { } text)
         {
             return (new RulesText(file.Path, text.ToString()), null);
+        }
+
+        if (missing.Contains(target))
+        {
+            return (null, RulesComposer.DoesNotExist(target));
         }
 
         return (null, $"{target} is not among the project's AdditionalFiles; the HotDash.Compliance build targets add the files a rules file extends, three levels deep: for a longer chain add <AdditionalFiles Include=\"{target}\" HotDashRulesBase=\"true\" />");

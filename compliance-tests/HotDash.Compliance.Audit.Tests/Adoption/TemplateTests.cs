@@ -13,8 +13,9 @@ namespace HotDash.Compliance.Audit.Tests.Adoption;
 
 /// <summary>
 /// Adoption as a user does it: pack the engine, the suite and the template; `dotnet new install` the template into
-/// a hive of its own; `dotnet new hotdash-compliance`; restore from the packed feed; `dotnet test` the new project
-/// against a throwaway PostgreSQL and the sample's fly.toml; and compare its report with this repository's suite.
+/// a hive of its own; in a new git repository of the adopter's, `dotnet new hotdash-compliance -o tests/Compliance`;
+/// restore from the packed feed; `dotnet test` the new project against a throwaway PostgreSQL and the sample's
+/// fly.toml and compare its report with this repository's suite; and run the copy-and-go workflows' own commands there.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RepositoryBuilds.Name)]
@@ -44,14 +45,13 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
     }
 
     [Fact]
-    public void The_template_creates_a_suite_project_and_a_starter_rules_file_that_extends_the_canonical_rules()
+    public void The_template_creates_a_suite_project_and_no_rules_file_to_shadow_the_repositorys()
     {
-        Directory.GetFiles(created.Directory).Select(Path.GetFileName).Should().Contain(["Acme.Compliance.csproj", "ComplianceChecks.cs", "hotdash.rules.json", "README.md"]);
+        Directory.GetFiles(created.Directory).Select(Path.GetFileName).Should().Contain(["Acme.Compliance.csproj", "ComplianceChecks.cs", "README.md"])
+            .And.NotContain("hotdash.rules.json", "a rules file in the project would win over the one at the repository root, which the analyzers read");
         var project = File.ReadAllText(Path.Combine(created.Directory, "Acme.Compliance.csproj"));
         project.Should().Contain($"<PackageReference Include=\"HotDash.Compliance.Suite\" Version=\"{created.Version}\" />").And.NotContain("$(");
         File.ReadAllText(Path.Combine(created.Directory, "ComplianceChecks.cs")).Should().Contain("namespace Acme.Compliance;");
-        using var rules = JsonDocument.Parse(File.ReadAllText(Path.Combine(created.Directory, "hotdash.rules.json")));
-        rules.RootElement.GetProperty("extends").GetString().Should().Be("hotdash:canonical");
     }
 
     [Fact]
@@ -79,15 +79,66 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
     }
 
     [Fact]
-    public void Without_HOTDASH_RULES_the_created_project_uses_its_own_rules_file()
+    public void Without_HOTDASH_RULES_the_created_project_uses_the_repositorys_rules_file_and_an_adopter_with_no_app_of_hotdashs_passes()
     {
         var reports = Directory.CreateTempSubdirectory("hotdash-own-rules-").FullName;
         var run = ProcessRunner.Run("dotnet", created.Directory, TimeSpan.FromMinutes(8), Clean(new() { ["HOTDASH_REPORT_DIR"] = reports }), "test");
-        run.Output.Should().Contain("Acme.Compliance.Summary.Audit_passes", run.Output);
+        run.ExitCode.Should().Be(0, "the defaults bring in no app of HotDash's own, so nothing is missing: " + run.Output);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "compliance-report.json")));
-        report.RootElement.GetProperty("rules").GetProperty("file").GetString().Should().Be(Path.Combine(created.Directory, "hotdash.rules.json"));
+        report.RootElement.GetProperty("rules").GetProperty("file").GetString().Should().Be("hotdash.rules.json", "the root's file, named from the root");
+        report.RootElement.GetProperty("verdict").GetString().Should().StartWith("passed (").And.Contain("not configured");
+        report.RootElement.GetProperty("findings").EnumerateArray().Should().NotContain(f => f.GetProperty("rule").GetString() == "HD7003");
         using var effective = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "effective-rules.json")));
-        effective.RootElement.GetProperty("sources").EnumerateArray().Select(s => s.GetString()!.Split(' ')[0]).Last().Should().Be("hotdash:canonical");
+        effective.RootElement.GetProperty("sources").EnumerateArray().Select(s => s.GetString()!.Split(' ')[0]).Should().Equal("hotdash.rules.json", "hotdash:canonical");
+    }
+
+    [Fact]
+    public void A_database_the_created_project_cannot_reach_fails_the_run_and_the_report()
+    {
+        var reports = Directory.CreateTempSubdirectory("hotdash-unreachable-").FullName;
+        var run = ProcessRunner.Run("dotnet", created.Directory, TimeSpan.FromMinutes(8), Clean(new()
+        {
+            ["HOTDASH_REPORT_DIR"] = reports,
+            ["HOTDASH_DATABASE_URL"] = "postgres://auditor:N0t-the-Pa55word@127.0.0.1:1/postgres",
+            ["HOTDASH_CONNECT_TIMEOUT_SECONDS"] = "2",
+        }), "test", "--logger", "console;verbosity=normal");
+
+        run.ExitCode.Should().NotBe(0, run.Output);
+        run.Output.Should().Contain("Failed Acme.Compliance.Database.Database_was_audited").And.Contain("database requested but not audited")
+            .And.NotContain("N0t-the-Pa55word");
+        File.ReadAllLines(Path.Combine(reports, "compliance-report.md"))[0].Should().StartWith("# HotDash compliance audit: FAILED");
+    }
+
+    public static TheoryData<string, string, bool> WorkflowSteps() => new()
+    {
+        { "pr-build.yml", "Compliance checks that need no database", true },
+        { "pr-build.yml", "Migrations audit (disposable database, proofs as the API role)", false },
+        { "compliance-audit.yml", "Run the compliance suite (the Markdown report goes to the job summary)", false },
+    };
+
+    /// <summary>
+    /// The copy-and-go workflows in a repository the template created, with nothing of this repository's: each test
+    /// step's own command and environment (GitHub's expressions filled in as a runner would), its exit code, and the
+    /// tests its TRX says ran. A step that runs no test fails here, whatever its exit code.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WorkflowSteps))]
+    public void A_copied_workflow_step_runs_the_tests_the_template_created(string workflow, string step, bool passes)
+    {
+        var (command, environment) = WorkflowStep.Read(Repository.PathOf("samples", "workflows", workflow), step, created.RepositoryRoot);
+        if (Directory.Exists(Path.Combine(created.RepositoryRoot, "artifacts")))
+        {
+            Directory.Delete(Path.Combine(created.RepositoryRoot, "artifacts"), recursive: true);
+        }
+
+        var run = ProcessRunner.Run("bash", created.RepositoryRoot, TimeSpan.FromMinutes(8), Clean(environment), "-c", command);
+
+        (run.ExitCode == 0).Should().Be(passes, run.Output);
+        var trx = Directory.GetFiles(created.RepositoryRoot, "*.trx", SearchOption.AllDirectories).Select(f => new FileInfo(f)).MaxBy(f => f.LastWriteTimeUtc);
+        trx.Should().NotBeNull("the step writes its TRX: " + run.Output);
+        var counters = XDocument.Load(trx!.FullName).Descendants().Single(e => e.Name.LocalName == "Counters");
+        int.Parse(counters.Attribute("executed")!.Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(0, "a workflow that runs no test proves nothing");
+        run.Output.Should().Contain("Acme.Compliance.Summary.Audit_passes");
     }
 
     private static Dictionary<string, string?> Clean(Dictionary<string, string?> set)
@@ -120,6 +171,8 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
 
         public CreatedProject()
         {
+            // The adopter's repository: a git repository with the suite project where README says, the rules at the
+            // root, the Supabase migrations and fly.toml of the sample as theirs, a solution, and the packed feed.
             Version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
             Feed = Path.Combine(_root, "feed");
             foreach (var project in new[] { "HotDash.Compliance.Audit", "HotDash.Compliance.Suite", "HotDash.Compliance.Templates" })
@@ -131,10 +184,17 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
             var hive = Path.Combine(_root, "hive");
             Must(ProcessRunner.Run("dotnet", _root, TimeSpan.FromMinutes(2), null,
                 "new", "install", Path.Combine(Feed, $"HotDash.Compliance.Templates.{Version}.nupkg"), "--debug:custom-hive", hive));
-            Directory = Path.Combine(_root, "Acme.Compliance");
-            Must(ProcessRunner.Run("dotnet", _root, TimeSpan.FromMinutes(2), null,
+            RepositoryRoot = Path.Combine(_root, "acme");
+            System.IO.Directory.CreateDirectory(RepositoryRoot);
+            Must(ProcessRunner.Run("git", RepositoryRoot, TimeSpan.FromMinutes(1), null, "init", "-q"));
+            Directory = Path.Combine(RepositoryRoot, "tests", "Compliance");
+            Must(ProcessRunner.Run("dotnet", RepositoryRoot, TimeSpan.FromMinutes(2), null,
                 "new", "hotdash-compliance", "-n", "Acme.Compliance", "-o", Directory, "--debug:custom-hive", hive));
-            File.WriteAllText(Path.Combine(Directory, "nuget.config"), $"""
+            Must(ProcessRunner.Run("dotnet", RepositoryRoot, TimeSpan.FromMinutes(1), null, "new", "sln", "-n", "Acme"));
+            Must(ProcessRunner.Run("dotnet", RepositoryRoot, TimeSpan.FromMinutes(1), null, "sln", "add", Path.Combine(Directory, "Acme.Compliance.csproj")));
+            File.WriteAllText(Path.Combine(RepositoryRoot, "hotdash.rules.json"), """{ "version": 1, "extends": "hotdash:canonical" }""");
+            CopyTree(Repository.PathOf("samples", "supabase", "migrations"), Path.Combine(RepositoryRoot, "supabase", "migrations"));
+            File.WriteAllText(Path.Combine(RepositoryRoot, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
@@ -148,7 +208,21 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
 
         public string Feed { get; }
 
+        /// <summary>The suite project: tests/Compliance of the adopter's repository.</summary>
         public string Directory { get; }
+
+        /// <summary>The adopter's repository (git init, a solution, hotdash.rules.json, supabase/migrations).</summary>
+        public string RepositoryRoot { get; }
+
+        private static void CopyTree(string from, string to)
+        {
+            foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(to, Path.GetRelativePath(from, file));
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
 
         public XDocument Nuspec(string id)
         {

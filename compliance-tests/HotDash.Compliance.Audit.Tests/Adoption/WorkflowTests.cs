@@ -64,7 +64,8 @@ public class WorkflowTests
         ((YamlMappingNode)root["on"]).Children.Keys.Select(k => k.ToString()).Should().Contain("pull_request");
         var runs = Runs(root).ToList();
         runs.Should().Contain(r => r.Contains("dotnet build") && r.Contains("-p:HotDashSeverityPreset=strict") && r.Contains("-p:HotDashSarifDirectory="));
-        runs.Should().Contain(r => r.Contains("dotnet test samples/HotDash.Compliance.Checks") && r.Contains("trx"));
+        runs.Should().Contain(r => r.Contains("dotnet test \"$COMPLIANCE_PROJECT\"") && r.Contains("trx"));
+        runs.Should().NotContain(r => r.Contains("--filter"), "a filter that matches no test passes without an audit");
         Uses(root).Should().Contain(u => u.StartsWith("github/codeql-action/upload-sarif@"));
         Uses(root).Should().Contain(u => u.StartsWith("dorny/test-reporter@"));
         File.ReadAllText(Repository.PathOf("samples/workflows/pr-build.yml")).Should().NotContain("HOTDASH_DATABASE_URL", "the PR build runs only the checks that need no database");
@@ -86,10 +87,21 @@ public class WorkflowTests
 
         var runs = Runs(root).ToList();
         runs.Should().Contain(r => r.Contains("fly machines list --json") && r.Contains("HOTDASH_FLY_MACHINES=hotdash-chatwoot="));
-        runs.Should().Contain(r => r.Contains("dotnet test samples/HotDash.Compliance.Checks"));
+        runs.Should().Contain(r => r.Contains("dotnet test \"$COMPLIANCE_PROJECT\""));
         var upload = Steps(root).Single(s => s.Children.TryGetValue(new YamlScalarNode("uses"), out var u) && u.ToString().StartsWith("actions/upload-artifact@"));
         upload["if"].ToString().Should().Be("always()");
         File.ReadAllText(Repository.PathOf("samples/workflows/compliance-audit.yml")).Should().Contain("secrets.HOTDASH_DATABASE_URL");
+    }
+
+    [Theory]
+    [InlineData("samples/workflows/pr-build.yml")]
+    [InlineData("samples/workflows/compliance-audit.yml")]
+    public void A_copy_and_go_workflow_needs_nothing_from_this_repository_and_runs_the_project_the_template_creates(string file)
+    {
+        var text = File.ReadAllText(Repository.PathOf(file));
+        Regex.Matches(text, @"(?<![\w/.-])((?:compliance-tests|analyzers|samples|scripts|rules)/[\w./-]*[\w])").Should().BeEmpty("an adopter's repository has none of this repository's folders");
+        text.Should().Contain("COMPLIANCE_PROJECT: tests/Compliance").And.Contain("dotnet new hotdash-compliance -o tests/Compliance");
+        Repository.Read("README.md").Should().MatchRegex(@"dotnet new hotdash-compliance (-n \S+ )?-o tests/Compliance", "README creates the project where the workflows look for it");
     }
 
     [Fact]

@@ -24,8 +24,6 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
             CREATE TABLE public.orders (id int);
             CREATE VIEW public.v AS SELECT 1 AS one;
             CREATE ROLE hotdash_auditor LOGIN PASSWORD '{Password}';
-            GRANT USAGE ON SCHEMA public TO hotdash_auditor;
-            GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotdash_auditor;
             ALTER ROLE hotdash_auditor SET default_transaction_read_only = on;
             """);
         var reportDirectory = Directory.CreateTempSubdirectory("hotdash-report-").FullName;
@@ -43,6 +41,30 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
         }
 
         File.ReadAllText(markdown).Should().Contain("postgres://hotdash_auditor@127.0.0.1:");
+    }
+
+    [Fact]
+    public async Task The_documented_least_privilege_role_sees_what_the_owner_sees()
+    {
+        // samples/supabase/audit-role.sql as README gives it, on the sample's own migrations over the platform stub:
+        // no right on any table, and the same findings as an audit connected as the database's owner.
+        var migrations = Directory.GetFiles(Repository.PathOf("samples", "supabase", "migrations"), "*.sql").Order(StringComparer.Ordinal).Select(File.ReadAllText);
+        var database = await server.CreateDatabaseAsync(HotDash.Compliance.Audit.Database.Platform.SupabasePlatformStub.Sql + "\n" + string.Join("\n", migrations));
+        var role = Repository.Read("samples", "supabase", "audit-role.sql").Replace(":'auditor_password'", $"'{Password}'", StringComparison.Ordinal);
+        await server.ExecuteAsync(database, role);
+        (await server.ScalarAsync<long>(database, "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'hotdash_auditor' AND table_schema = 'public'"))
+            .Should().Be(0, "the role has no right on any table of the application");
+
+        async Task<string[]> Findings(string url)
+        {
+            var outcome = await AuditRunner.RunAsync(Settings(url, Directory.CreateTempSubdirectory("hotdash-report-").FullName), TestContext.Current.CancellationToken);
+            outcome.NotAuditedReason(AuditRunner.DatabaseConcern).Should().BeNull();
+            return outcome.Findings.Select(f => $"{f.RuleId} {f.Severity} {f.Subject}").Order(StringComparer.Ordinal).ToArray();
+        }
+
+        var asOwner = await Findings(server.Url(database));
+        (await Findings(server.Url(database, "hotdash_auditor", Password))).Should().Equal(asOwner);
+        asOwner.Should().Contain("HD5001 Error table public.inventory_alerts");
     }
 
     [Fact]

@@ -73,9 +73,9 @@ public sealed class ExtendedRulesTests : IDisposable
         sources[1].Should().StartWith("org/base.rules.json (SHA-256 ");
         sources[2].Should().MatchRegex(@"^hotdash:canonical \(SHA-256 [0-9a-f]{64}\), built into HotDash.Compliance \d+\.\d+\.\d+");
         var provenance = effective.RootElement.GetProperty("provenance");
-        provenance.GetProperty("/fly/apps/1/processes/0/minMemory").GetString().Should().Be("app/hotdash.rules.json:4:111");
+        provenance.GetProperty("/fly/apps/0/processes/0/minMemory").GetString().Should().Be("app/hotdash.rules.json:4:111");
         provenance.GetProperty("/configuration/deprecatedKeys/0/key").GetString().Should().StartWith("hotdash:canonical:");
-        effective.RootElement.GetProperty("rules").GetProperty("fly").GetProperty("apps")[1].GetProperty("processes")[0].GetProperty("minMemory").GetInt32().Should().Be(1024);
+        effective.RootElement.GetProperty("rules").GetProperty("fly").GetProperty("apps")[0].GetProperty("processes")[0].GetProperty("minMemory").GetInt32().Should().Be(1024);
         effective.RootElement.GetProperty("rules").TryGetProperty("extends", out _).Should().BeFalse();
     }
 

@@ -33,7 +33,7 @@ public class RulesFileTests
     }
 
     [Fact]
-    public void The_defaults_declare_a_check_for_each_incident()
+    public void The_defaults_declare_the_generic_checks_and_hotdashs_own_stack_lives_in_the_samples_rules()
     {
         var rules = RulesFile.BuiltIn().Document;
         rules.Configuration.DeprecatedKeys.Should().ContainSingle(k => k.Key == "SHOPIFY_ADMIN_TOKEN")
@@ -41,7 +41,12 @@ public class RulesFileTests
         rules.Database.Provider.Should().Be("supabase");
         rules.Database.ForbiddenProviders.Should().Contain("fly-postgres");
         rules.Database.Rls.Schemas.Should().Equal("public");
-        var worker = rules.Fly.Apps.SelectMany(a => a.Processes).Should().ContainSingle(p => p.Group == "worker").Which;
+        rules.Fly.Apps.Should().BeEmpty("the defaults are every adopter's: no app of HotDash's own");
+        rules.Latency.Endpoints.Should().BeEmpty();
+
+        // The Chatwoot worker's 2048 MB is HotDash's rule, declared in HotDash's rules (the sample's).
+        var worker = RulesFile.Load(Repository.PathOf("samples", "hotdash.rules.json")).Document.Fly.Apps
+            .Single(a => a.Name == "hotdash-chatwoot").Processes.Should().ContainSingle(p => p.Group == "worker").Which;
         worker.MinMemory.GetInt32().Should().Be(2048);
     }
 
@@ -82,6 +87,19 @@ public class RulesFileTests
         problem.Line.Should().Be(3);
         problem.Column.Should().Be(12);
         problem.Message.Should().StartWith("invalid JSON");
+    }
+
+    [Theory]
+    [InlineData("{\n  \"version\": 1,\n}", 3, 1)]
+    [InlineData("{ \"version\": 1 } trailing", 1, 18)]
+    [InlineData("{ \"version\": 01 }", 1, 15)]
+    public void A_syntax_error_is_told_in_plain_words_the_same_as_at_build_time(string json, int line, int column)
+    {
+        var problem = ((Action)(() => RulesFile.Parse(json, "inline.json"))).Should().Throw<RulesFileException>().Which.Problems.Single();
+        (problem.Line, problem.Column).Should().Be((line, column));
+        problem.Message.Should().NotContainAny("reader options", "LineNumber", "BytePositionInLine");
+        var analyzer = RulesLoader.Load(json, "inline.json").Problems.Single();
+        problem.Message.Should().Be("invalid JSON: " + analyzer.Message.Replace("invalid JSON: ", string.Empty, StringComparison.Ordinal));
     }
 
     [Fact]

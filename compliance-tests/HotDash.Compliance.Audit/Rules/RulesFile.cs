@@ -89,7 +89,7 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         }
 
         var source = new RulesText(origin == BuiltInOrigin ? RulesComposer.Canonical : origin, json);
-        if (JsonParser.Parse(json).Value?.Get("extends") is not null)
+        if (JsonParser.Parse(json).Value is { } root && (root.Get("extends") is not null || root.Get(RulesComposer.RemoveKey) is not null))
         {
             return BeginComposed(source, fileSha256);
         }
@@ -150,7 +150,7 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
 
         return System.IO.File.Exists(target)
             ? (new RulesText(target, System.IO.File.ReadAllText(target)), null)
-            : (null, $"{target} does not exist (a path is relative to the file that extends it; the built-in rules are \"{RulesComposer.Canonical}\")");
+            : (null, RulesComposer.DoesNotExist(target));
     }
 
     private static RulesProblem Locate(JsonProblem problem, ComposedRules composed, string origin)
@@ -228,6 +228,15 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
 
     private static RulesProblem? SyntaxProblem(string json, string origin)
     {
+        // The analyzers' reader decides and words it, so a syntax error reads the same at build time and at test
+        // time, in plain words (System.Text.Json's own text advises "reader options" the user does not have).
+        var parsed = JsonParser.Parse(json);
+        if (!parsed.Succeeded)
+        {
+            var (line, column) = TextPosition.Of(json, parsed.ErrorOffset);
+            return new RulesProblem(origin, line, column, "$", "invalid JSON: " + parsed.Error);
+        }
+
         try
         {
             using var _ = JsonDocument.Parse(json);
@@ -235,8 +244,8 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         }
         catch (JsonException e)
         {
-            // System.Text.Json counts lines and bytes from 0.
-            return new RulesProblem(origin, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, "$", "invalid JSON: " + e.Message.Split(" Path:")[0]);
+            // Both readers are held to agree on what they accept; should they not, the file is still refused.
+            return new RulesProblem(origin, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, "$", "invalid JSON");
         }
         catch (ArgumentException)
         {

@@ -18,7 +18,7 @@ public sealed record AuditSettings
         "HOTDASH_RULES", "HOTDASH_DATABASE_URL", "HOTDASH_REPO_ROOT", "HOTDASH_FLY_MACHINES", "HOTDASH_REPORT_DIR",
         "HOTDASH_AUDIT_REQUIRE_ALL", "HOTDASH_CONNECT_TIMEOUT_SECONDS", "HOTDASH_STATEMENT_TIMEOUT_SECONDS",
         "HOTDASH_MIGRATIONS", "HOTDASH_SEED", "HOTDASH_DISPOSABLE_DATABASE_URL", "HOTDASH_BASELINE_REPORT",
-        "HOTDASH_SARIF",
+        "HOTDASH_SARIF", "HOTDASH_PG_BIN",
     ];
 
     public string? RulesPath { get; init; }
@@ -68,9 +68,10 @@ public sealed record AuditSettings
         var repoRoot = Path.GetFullPath(NonEmpty(get("HOTDASH_REPO_ROOT")) ?? NearestAbove(workingDirectory, ".git") ?? workingDirectory);
         var rules = NonEmpty(get("HOTDASH_RULES"));
 
-        // Else the nearest hotdash.rules.json at or above the working folder (the suite project's, as the build
-        // targets find the analyzers' one), else this repository's own rules file.
-        rules ??= NearestAbove(workingDirectory, RulesFileName) is { } folder ? Path.Combine(folder, RulesFileName) : null;
+        // Else the nearest hotdash.rules.json at or above the working folder, not above the repository root (as the
+        // build targets find the analyzers' one: one file for both halves, usually the one at the root), else this
+        // repository's own rules file, else the built-in defaults. The report names the file it used.
+        rules ??= NearestAbove(workingDirectory, RulesFileName, repoRoot) is { } folder ? Path.Combine(folder, RulesFileName) : null;
         if (rules is null && File.Exists(Path.Combine(repoRoot, "rules", "canonical-stack.json")))
         {
             rules = Path.Combine(repoRoot, "rules", "canonical-stack.json");
@@ -98,13 +99,18 @@ public sealed record AuditSettings
 
     public const string RulesFileName = "hotdash.rules.json";
 
-    private static string? NearestAbove(string directory, string name)
+    private static string? NearestAbove(string directory, string name, string? stopAt = null)
     {
         for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
         {
             if (File.Exists(Path.Combine(current.FullName, name)) || Directory.Exists(Path.Combine(current.FullName, name)))
             {
                 return current.FullName;
+            }
+
+            if (stopAt is not null && string.Equals(Path.TrimEndingDirectorySeparator(current.FullName), Path.TrimEndingDirectorySeparator(stopAt), StringComparison.Ordinal))
+            {
+                return null;
             }
         }
 
