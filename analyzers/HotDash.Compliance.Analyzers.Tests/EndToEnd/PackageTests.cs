@@ -98,12 +98,22 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     }
 
     [Fact]
-    public void A_malformed_rules_file_gives_HD0001_at_its_location_and_the_defaults_apply()
+    public void A_malformed_rules_file_gives_HD0001_at_its_location_fails_the_build_and_the_defaults_apply()
     {
         var project = _package.NewConsumer(ReadsToken, editorConfig: null, rules: "{\n  \"version\": 1,\n  \"bogus\": true\n}\n");
         var result = Build(project);
-        result.Diagnostics.Should().ContainSingle(d => d.Id == "HD0001" && d.File.EndsWith("hotdash.rules.json") && d.Line == 3 && d.Column == 3, result.Output);
+        result.Diagnostics.Should().ContainSingle(d => d.Id == "HD0001" && d.Severity == "error" && d.File.EndsWith("hotdash.rules.json") && d.Line == 3 && d.Column == 3, result.Output);
+        result.ExitCode.Should().NotBe(0, "a build that passes on rules it could not read says nothing");
         result.Diagnostics.Should().ContainSingle(d => d.Id == "HD1001" && d.Message.Contains("'SHOPIFY_ADMIN_TOKEN'"), "the built-in defaults still apply");
+    }
+
+    [Fact]
+    public void An_extends_path_that_names_no_file_is_HD0001_saying_it_does_not_exist()
+    {
+        var project = _package.NewConsumer(ReadsToken, editorConfig: null, rules: "{\n  \"version\": 1,\n  \"extends\": \"shared/missing.rules.json\"\n}\n");
+        var result = Build(project);
+        var problem = result.Diagnostics.Should().ContainSingle(d => d.Id == "HD0001" && d.Line == 3, result.Output).Which;
+        problem.Message.Should().Contain("missing.rules.json does not exist").And.NotContain("AdditionalFiles");
     }
 
     [Fact]
