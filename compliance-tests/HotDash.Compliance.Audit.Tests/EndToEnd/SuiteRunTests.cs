@@ -67,13 +67,16 @@ public sealed class SuiteRunTests
             .Select(f => $"{f.GetProperty("rule").GetString()} {f.GetProperty("subject").GetString()} @ {f.GetProperty("location").GetString()}").ToList();
         errors.Should().HaveCount(9);
         errors.Where(e => e.StartsWith("HD7005 hotdash-chatwoot/app @ ", StringComparison.Ordinal)).Should().HaveCount(2, "auto_stop_machines = \"stop\" is not allowed, and min_machines_running = 0 keeps none warm");
-        errors.Should().Contain($"HD5006 table public.decisions @ {database} (table public.decisions)");
+        // Located where the migrations wrote them (code scanning annotates those lines); the dropped database is evidence.
+        errors.Should().Contain("HD5006 table public.decisions @ supabase/migrations/20260103000000_operator_tools.sql:6:1", "the CREATE POLICY statement");
         errors.Should().Contain(e => e.StartsWith("HD5008 function public.silence_inventory_alerts(p_shop_id bigint) @ "));
         errors.Should().NotContain(e => e.StartsWith("HD2002", StringComparison.Ordinal), "Microsoft.Extensions.AI sends every property as required: strict mode accepts AgentDecision");
         root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "warning")
             .Select(f => $"{f.GetProperty("rule").GetString()} {f.GetProperty("subject").GetString()} @ {f.GetProperty("location").GetString()}")
             .Should().ContainSingle(w => w.StartsWith("HD2004 type HotDash.AgentService.Agent.AgentDecision @ ") && w.EndsWith("at $.properties.Reason"), "in strict mode the model always fills Reason");
-        errors.Should().Contain($"HD5001 table public.inventory_alerts @ {database} (table public.inventory_alerts)");
+        errors.Should().Contain("HD5001 table public.inventory_alerts @ supabase/migrations/20260102000000_hotdash_core.sql:43:1", "the CREATE TABLE statement");
+        root.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("rule").GetString() == "HD5001" && f.GetProperty("severity").GetString() == "error")
+            .GetProperty("evidence").EnumerateArray().Select(e => e.GetString()).Should().Contain($"audited on {database} (table public.inventory_alerts)");
         var proofs = root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "error" && f.GetProperty("rule").GetString()!.StartsWith("HD50", StringComparison.Ordinal))
             .Select(f => f.GetProperty("message").GetString()!).ToList();
         proofs.Should().HaveCount(3).And.OnlyContain(m => m.Contains("Proved on the disposable database: "), "every exposure is proved by doing it");
@@ -98,7 +101,8 @@ public sealed class SuiteRunTests
         // The sample's rules extend the canonical ones: the effective rules beside the report say what came from where.
         using var effective = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "effective-rules.json")));
         effective.RootElement.GetProperty("sources").EnumerateArray().Select(s => s.GetString()![..s.GetString()!.IndexOf(' ')]).Should().Equal("hotdash.rules.json", "hotdash:canonical");
-        effective.RootElement.GetProperty("provenance").GetProperty("/fly/apps/0/processes/0/minMemory").GetString().Should().StartWith("hotdash:canonical:", "the worker's 2048 MB is the canonical rule");
+        effective.RootElement.GetProperty("provenance").GetProperty("/fly/apps/0/processes/0/minMemory").GetString().Should().Be("hotdash.rules.json:22:45", "the worker's 2048 MB is HotDash's own rule, in its rules file");
+        effective.RootElement.GetProperty("provenance").GetProperty("/configuration/deprecatedKeys/0/key").GetString().Should().StartWith("hotdash:canonical:", "the deprecated key is the built-in rule");
         effective.RootElement.GetProperty("provenance").GetProperty("/fly/apps/0/processes/1/group").GetString().Should().StartWith("hotdash.rules.json:", "the web group is the sample's own");
 
         var markdown = File.ReadAllText(Path.Combine(reports, "compliance-report.md"));

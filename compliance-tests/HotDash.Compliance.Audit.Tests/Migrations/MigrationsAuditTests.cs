@@ -153,6 +153,24 @@ public sealed class MigrationsAuditTests(PostgresServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Database_findings_are_located_at_the_statement_that_wrote_their_subject_last()
+    {
+        var folder = Migrations(
+            ("0001_tables.sql", "CREATE TABLE public.a (id int);\n\n-- b is guarded\nCREATE TABLE public.b (id int);\nALTER TABLE public.b ENABLE ROW LEVEL SECURITY;\n"),
+            ("0002_later.sql", "-- a grows a column: its last change\nALTER TABLE public.a ADD COLUMN note text;\n\n  /* a policy that says nothing */ CREATE POLICY b_all ON public.b FOR UPDATE TO authenticated\n  USING (true) WITH CHECK (true);\n"));
+        var result = await Run(folder);
+
+        var noRls = result.Findings.Single(f => f.RuleId == "HD5001" && f.Fails);
+        noRls.Location.Should().EndWith("0002_later.sql:2:1", "the ALTER TABLE in the second file is the table's last change");
+        noRls.Evidence.Should().Contain(e => e.StartsWith("audited on postgres://", StringComparison.Ordinal) && e.Contains("hotdash_migrations_"));
+        result.Findings.Single(f => f.RuleId == "HD5006" && f.Fails).Location.Should().EndWith("0002_later.sql:4:36", "a policy finding is at the policy's statement");
+        result.Findings.Should().Contain(f => f.RuleId == "HD5001" && f.Subject == "table public.b" && f.Location.EndsWith("0001_tables.sql:5:1"), "passes are located too");
+
+        // The recorder is gone before the audit: the database holds what the migrations made, nothing of ours.
+        result.Findings.Should().NotContain(f => f.Subject.Contains("hotdash_provenance"));
+    }
+
+    [Fact]
     public async Task A_folder_without_migrations_fails_and_says_where_it_looked_and_where_they_are()
     {
         var empty = Migrations();

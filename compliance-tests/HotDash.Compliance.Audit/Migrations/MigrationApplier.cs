@@ -101,6 +101,14 @@ public static partial class MigrationApplier
             {
                 for (; index < statements.Count; index++)
                 {
+                    // Names the statement for MigrationProvenance's event trigger (a transaction-local setting).
+                    var (line, column) = TextPosition.Of(text, FirstToken(text, statements[index].Offset));
+                    await using (var locate = new NpgsqlCommand($"SELECT pg_catalog.set_config('{MigrationProvenance.StatementSetting}', $1, true)", connection, transaction))
+                    {
+                        locate.Parameters.Add(new NpgsqlParameter { Value = $"{relative}:{line}:{column}" });
+                        await locate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     await using var command = new NpgsqlCommand(statements[index].Text, connection, transaction) { CommandTimeout = 300 };
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -138,6 +146,35 @@ public static partial class MigrationApplier
                     [$"SQLSTATE {e.SqlState}", $"statement: {Shorten(statement.Text)}"]);
             }
         }
+    }
+
+    /// <summary>Where a statement's first token is: past the blank lines and comments that SqlScript keeps before it.</summary>
+    private static int FirstToken(string text, int offset)
+    {
+        var at = offset;
+        while (at < text.Length)
+        {
+            if (char.IsWhiteSpace(text[at]))
+            {
+                at++;
+            }
+            else if (string.CompareOrdinal(text, at, "--", 0, 2) == 0)
+            {
+                var end = text.IndexOf('\n', at);
+                at = end < 0 ? text.Length : end + 1;
+            }
+            else if (string.CompareOrdinal(text, at, "/*", 0, 2) == 0)
+            {
+                var end = text.IndexOf("*/", at + 2, StringComparison.Ordinal);
+                at = end < 0 ? text.Length : end + 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return at;
     }
 
     private static Finding Fail(string file, int line, int column, string message, IReadOnlyList<string> evidence) =>

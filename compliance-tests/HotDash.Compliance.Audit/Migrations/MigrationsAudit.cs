@@ -28,6 +28,7 @@ public static class MigrationsAudit
     {
         await using var database = await DisposableDatabase.CreateAsync(disposableServerUrl, cancellationToken).ConfigureAwait(false);
         MigrationsApplied applied;
+        MigrationProvenance provenance;
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -36,7 +37,9 @@ public static class MigrationsAudit
                 await stub.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var recording = await MigrationProvenance.InstallAsync(connection, cancellationToken).ConfigureAwait(false);
             applied = await MigrationApplier.ApplyAsync(connection, migrations, seed, repoRoot, rules, cancellationToken).ConfigureAwait(false);
+            provenance = recording ? await MigrationProvenance.ReadAndRemoveAsync(connection, cancellationToken).ConfigureAwait(false) : MigrationProvenance.None;
         }
 
         var findings = applied.Applied
@@ -58,6 +61,8 @@ public static class MigrationsAudit
         }
 
         findings.AddRange(await ExposureProver.ProveAsync(database, result, rules, cancellationToken).ConfigureAwait(false));
-        return new MigrationsAuditResult(database.Origin, applied, result, findings, roundTrips);
+
+        // Located where the pull request wrote them (the disposable database is gone after the run).
+        return new MigrationsAuditResult(database.Origin, applied, result, provenance.Locate(findings), roundTrips);
     }
 }
