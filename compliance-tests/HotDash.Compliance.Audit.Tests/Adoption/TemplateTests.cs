@@ -5,6 +5,8 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Xml.Linq;
 using HotDash.Compliance.Audit.Settings;
 using HotDash.Compliance.Audit.Tests.Infrastructure;
@@ -93,20 +95,46 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
     }
 
     [Fact]
-    public void A_database_the_created_project_cannot_reach_fails_the_run_and_the_report()
+    public async Task A_database_that_never_answers_fails_the_run_and_the_report_and_is_tried_once_per_run()
     {
+        // A listener that accepts and never speaks PostgreSQL: each audit run is one connection attempt, so the count
+        // says how many times `dotnet test` ran the audit (listing the tests must not run it).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var attempts = 0;
+        var accepted = new List<System.Net.Sockets.TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken));
+                    Interlocked.Increment(ref attempts);
+                }
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // Stopped.
+            }
+        }, TestContext.Current.CancellationToken);
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         var reports = Directory.CreateTempSubdirectory("hotdash-unreachable-").FullName;
         var run = ProcessRunner.Run("dotnet", created.Directory, TimeSpan.FromMinutes(8), Clean(new()
         {
             ["HOTDASH_REPORT_DIR"] = reports,
-            ["HOTDASH_DATABASE_URL"] = "postgres://auditor:N0t-the-Pa55word@127.0.0.1:1/postgres",
+            ["HOTDASH_DATABASE_URL"] = $"postgres://auditor:N0t-the-Pa55word@127.0.0.1:{port}/postgres",
             ["HOTDASH_CONNECT_TIMEOUT_SECONDS"] = "2",
         }), "test", "--logger", "console;verbosity=normal");
+        listener.Stop();
+        await accepting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        accepted.ForEach(c => c.Dispose());
 
         run.ExitCode.Should().NotBe(0, run.Output);
         run.Output.Should().Contain("Failed Acme.Compliance.Database.Database_was_audited").And.Contain("database requested but not audited")
             .And.NotContain("N0t-the-Pa55word");
         File.ReadAllLines(Path.Combine(reports, "compliance-report.md"))[0].Should().StartWith("# HotDash compliance audit: FAILED");
+        attempts.Should().Be(1, "the audit runs once per test run");
     }
 
     public static TheoryData<string, string, bool> WorkflowSteps() => new()
