@@ -87,7 +87,33 @@ public sealed class LatencyAuditTests(LoopbackServer server) : IClassFixture<Loo
         finding.Evidence.Should().Contain("12 sequential GET requests after 3 warm-up, timeout 5000 ms each");
         finding.Evidence.Should().Contain(e => e.StartsWith("p50 ") && e.Contains("p95 ") && e.Contains("max ") && e.Contains("avg "));
         server.Requests.Should().Be(15);
-        File.ReadAllText(Path.Combine(charts, "latency-tiles.svg")).Should().StartWith("<svg").And.Contain("p95 2000 ms").And.Contain("<polyline");
+        var svg = File.ReadAllText(Path.Combine(charts, "latency-tiles.svg"));
+        svg.Should().StartWith("<svg").And.Contain("p95 budget 2000 ms").And.Contain("<polyline").And.Contain(">sample</text>").And.Contain(">response time (ms)</text>");
+        System.Xml.Linq.XDocument.Parse(svg).Root!.Name.LocalName.Should().Be("svg", "the chart is well-formed XML");
+        finding.Chart.Should().Be("latency-tiles.svg");
+        finding.Evidence.Should().Contain("chart: latency-tiles.svg (beside the report)", "no machine path");
+
+        // The Markdown report, written beside the chart, shows it by a relative link.
+        var report = new HotDash.Compliance.Audit.Report.AuditReport(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "rules.json", new string('0', 64), [], [], result.Findings, [], 0);
+        HotDash.Compliance.Audit.Report.ReportWriter.ToMarkdown(report).Should().Contain("![endpoint tiles](latency-tiles.svg)");
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_refuses_every_request_is_no_answer_not_zero_milliseconds_and_no_cold_start()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // Nothing listens there now: every connection is refused.
+        var charts = Directory.CreateTempSubdirectory("hotdash-latency-").FullName;
+        var result = await LatencyAudit.RunAsync(Rules(new LatencyEndpoint { Name = "tiles", Url = $"http://127.0.0.1:{port}/tiles", Samples = 3, Warmup = 1, Budgets = new LatencyBudgets { P95 = 300 } }), NoEnvironment, charts, cancellationToken: TestContext.Current.CancellationToken);
+
+        var finding = result.Findings.Single();
+        finding.Severity.Should().Be(Severity.Error);
+        finding.Message.Should().Contain("gave no answer to any of its 3 requests").And.Contain("not measured").And.NotContain("cold").And.NotContain("HD7005");
+        finding.Evidence.Should().NotContain(e => e.StartsWith("p50 ", StringComparison.Ordinal)).And.Contain(e => e.StartsWith("no answer: ", StringComparison.Ordinal));
+        finding.Chart.Should().BeNull();
+        Directory.GetFiles(charts).Should().BeEmpty("there is no latency to draw");
     }
 
     [Fact]

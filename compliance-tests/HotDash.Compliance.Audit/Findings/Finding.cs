@@ -29,6 +29,9 @@ public sealed record Finding(
 {
     public bool Fails => Severity == Severity.Error;
 
+    /// <summary>An image of the evidence (an SVG chart) beside the report, by its file name: the report shows it.</summary>
+    public string? Chart { get; init; }
+
     public string HelpLink => AuditRules.HelpLink(RuleId);
 
     public override string ToString() => $"{Location}: {Severity.ToString().ToLowerInvariant()} {RuleId}: {Message}";

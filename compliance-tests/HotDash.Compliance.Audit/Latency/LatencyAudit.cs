@@ -15,7 +15,14 @@ using HotDash.Compliance.Audit.Rules;
 namespace HotDash.Compliance.Audit.Latency;
 
 /// <summary>One measured request: how long it took, and its status (null when it failed or timed out).</summary>
-public sealed record LatencySample(int Index, double Milliseconds, int? Status, string? Failure);
+public sealed record LatencySample(int Index, double Milliseconds, int? Status, string? Failure)
+{
+    /// <summary>No answer within the timeout: the time says something (at least this slow), unlike a refused connection.</summary>
+    public bool TimedOut { get; init; }
+
+    /// <summary>Refused, unresolvable, reset: the request never reached a service, so its time is no latency.</summary>
+    public bool Unanswered => Status is null && !TimedOut;
+}
 
 /// <summary>The latency audit: one finding per endpoint, the samples behind it, and the endpoints that could not be measured.</summary>
 public sealed record LatencyAuditResult(IReadOnlyList<Finding> Findings, IReadOnlyDictionary<string, IReadOnlyList<LatencySample>> Samples, IReadOnlyDictionary<string, string> NotConfigured);
@@ -64,8 +71,9 @@ public static partial class LatencyAudit
             var measured = await MeasureAsync(client, endpoint, uri, environment, cancellationToken).ConfigureAwait(false);
             samples[endpoint.Name] = measured;
             string? chart = null;
-            if (chartDirectory is not null)
+            if (chartDirectory is not null && !measured.All(m => m.Unanswered))
             {
+                // A chart of answers: an endpoint that never answered has no latency to draw.
                 Directory.CreateDirectory(chartDirectory);
                 chart = Path.Combine(chartDirectory, $"latency-{Slug(endpoint.Name)}.svg");
                 await File.WriteAllTextAsync(chart, LatencyChart.Svg(endpoint, measured), cancellationToken).ConfigureAwait(false);
@@ -116,7 +124,7 @@ public static partial class LatencyAudit
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new LatencySample(index, clock.Elapsed.TotalMilliseconds, null, $"no answer within {endpoint.TimeoutMs} ms");
+            return new LatencySample(index, clock.Elapsed.TotalMilliseconds, null, $"no answer within {endpoint.TimeoutMs} ms") { TimedOut = true };
         }
         catch (HttpRequestException e)
         {
@@ -127,6 +135,15 @@ public static partial class LatencyAudit
     /// <summary>The verdict on the samples: every status as expected, and p50, p95, max within their budgets.</summary>
     public static Finding Judge(LatencyEndpoint endpoint, string location, IReadOnlyList<LatencySample> samples, string? chart)
     {
+        if (samples.All(s => s.Unanswered))
+        {
+            // Refused, unresolvable, reset: how long the failures took is no latency, and cold starts are no cause.
+            var failures = samples.GroupBy(s => s.Failure ?? "no answer").Select(g => $"{g.Key} ({g.Count()}x)");
+            return new Finding(AuditRules.LatencyBudget, Severity.Error, Concern, $"endpoint {endpoint.Name}", location,
+                $"Endpoint '{endpoint.Name}' gave no answer to any of its {samples.Count} requests ({samples[0].Failure ?? "no answer"}), so its latency was not measured. Fix: check the URL and that the service is up and reachable from where the audit runs.",
+                [$"{samples.Count} sequential {endpoint.Method} requests after {endpoint.Warmup} warm-up, timeout {endpoint.TimeoutMs} ms each", $"no answer: {string.Join(", ", failures)}", $"budget: {Budget(endpoint.Budgets)}; expected status {endpoint.ExpectedStatus}"]);
+        }
+
         var ms = samples.Select(s => s.Milliseconds).Order().ToList();
         var p50 = Percentile(ms, 50);
         var p95 = Percentile(ms, 95);
@@ -140,9 +157,10 @@ public static partial class LatencyAudit
             string.Create(CultureInfo.InvariantCulture, $"slowest: sample #{slowest.Index}, {slowest.Milliseconds:0} ms, {(slowest.Status is { } status ? $"status {status}" : slowest.Failure)}"),
             $"budget: {Budget(endpoint.Budgets)}; expected status {endpoint.ExpectedStatus}",
         };
-        if (chart is not null)
+        var chartName = chart is null ? null : Path.GetFileName(chart);
+        if (chartName is not null)
         {
-            evidence.Add($"chart: {chart}");
+            evidence.Add($"chart: {chartName} (beside the report)");
         }
 
         var problems = new List<string>();
@@ -163,13 +181,13 @@ public static partial class LatencyAudit
         Over("p50", p50, endpoint.Budgets.P50);
         Over("p95", p95, endpoint.Budgets.P95);
         Over("max", max, endpoint.Budgets.Max);
-        return problems.Count == 0
+        return (problems.Count == 0
             ? new Finding(AuditRules.LatencyBudget, Severity.Pass, Concern, $"endpoint {endpoint.Name}", location,
                 string.Create(CultureInfo.InvariantCulture, $"Endpoint '{endpoint.Name}' answered {endpoint.ExpectedStatus} every time, within its budget (p50 {p50:0} ms, p95 {p95:0} ms, max {max:0} ms)."), evidence)
             : new Finding(AuditRules.LatencyBudget, Severity.Error, Concern, $"endpoint {endpoint.Name}", location,
                 $"Endpoint '{endpoint.Name}': {string.Join("; ", problems)}. " +
                 "If it is slow after idle periods, its machines probably start cold: keep them warm (HD7005, min_machines_running, auto_stop_machines = \"off\" or \"suspend\"); otherwise profile the slowest requests.",
-                evidence);
+                evidence)) with { Chart = chartName };
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
@@ -213,36 +231,88 @@ public static partial class LatencyAudit
     private static partial Regex SecretQuery();
 }
 
-/// <summary>A small SVG chart of an endpoint's samples in order, with its budget lines.</summary>
+/// <summary>
+/// An SVG chart of an endpoint's samples in order: a y axis in ms with ticks, an x axis by sample number, the budget
+/// lines labelled inside the plot, and failed samples in red. Sized so that every label fits.
+/// </summary>
 public static class LatencyChart
 {
+    private const int Width = 600, Height = 260, Left = 56, Right = 16, Top = 28, Bottom = 40;
+
     public static string Svg(LatencyEndpoint endpoint, IReadOnlyList<LatencySample> samples)
     {
-        const int Width = 480, Height = 160, Left = 40, Bottom = 20, Top = 10;
         var budgets = new[] { ("p50", endpoint.Budgets.P50), ("p95", endpoint.Budgets.P95), ("max", endpoint.Budgets.Max) }
-            .Where(b => b.Item2 is not null).Select(b => (b.Item1, (double)b.Item2!.Value)).ToList();
-        var top = Math.Max(samples.Max(s => s.Milliseconds), budgets.Count == 0 ? 0 : budgets.Max(b => b.Item2)) * 1.1;
-        double X(int i) => Left + (samples.Count == 1 ? 0 : (Width - Left - 10) * (double)i / (samples.Count - 1));
-        double Y(double ms) => Top + (Height - Top - Bottom) * (1 - ms / top);
+            .Where(b => b.Item2 is not null).Select(b => (Name: b.Item1, Ms: (double)b.Item2!.Value)).ToList();
+        var top = NiceCeiling(Math.Max(samples.Max(s => s.Milliseconds), budgets.Count == 0 ? 0 : budgets.Max(b => b.Ms)) * 1.05);
+        const double PlotWidth = Width - Left - Right, PlotHeight = Height - Top - Bottom;
+        double X(int i) => Left + (samples.Count == 1 ? PlotWidth / 2 : PlotWidth * i / (samples.Count - 1));
+        double Y(double ms) => Top + PlotHeight * (1 - ms / top);
+        string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"10\">");
-        svg.Append(CultureInfo.InvariantCulture, $"<title>{System.Security.SecurityElement.Escape(endpoint.Name)}: {samples.Count} samples (ms)</title>");
-        svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - 10}\" y2=\"{Height - Bottom}\" stroke=\"#888\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"2\" y=\"{Top + 8}\">{top:0} ms</text><text x=\"2\" y=\"{Height - Bottom}\">0</text>");
-        foreach (var (name, ms) in budgets)
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"11\">");
+        var title = $"{endpoint.Name}: {samples.Count} sequential requests";
+        svg.Append(CultureInfo.InvariantCulture, $"<title>{Escape(title)}</title><rect width=\"{Width}\" height=\"{Height}\" fill=\"#fff\"/>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{Escape(title)}</text>");
+
+        // Y axis: five ticks from 0 to the top, grid lines, and its unit.
+        for (var t = 0; t <= 4; t++)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{Y(ms):0.#}\" x2=\"{Width - 10}\" y2=\"{Y(ms):0.#}\" stroke=\"#c33\" stroke-dasharray=\"4 3\"/><text x=\"{Width - 60}\" y=\"{Y(ms) - 2:0.#}\" fill=\"#c33\">{name} {ms:0} ms</text>");
+            var ms = top * t / 4;
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{F(Y(ms))}\" x2=\"{Width - Right}\" y2=\"{F(Y(ms))}\" stroke=\"#eee\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{F(Y(ms) + 4)}\" text-anchor=\"end\">{ms:0}</text>");
         }
 
-        svg.Append("<polyline fill=\"none\" stroke=\"#36c\" points=\"");
-        svg.AppendJoin(' ', samples.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"{X(i):0.#},{Y(s.Milliseconds):0.#}")));
-        svg.Append("\"/>");
-        foreach (var (s, i) in samples.Select((s, i) => (s, i)).Where(p => p.s.Status != endpoint.ExpectedStatus))
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"14\" y=\"{F(Top + PlotHeight / 2)}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {F(Top + PlotHeight / 2)})\">response time (ms)</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\" stroke=\"#444\"/>");
+        svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Right}\" y2=\"{Height - Bottom}\" stroke=\"#444\"/>");
+
+        // X axis: sample numbers, at most about ten labels.
+        var step = Math.Max(1, (int)Math.Ceiling(samples.Count / 10.0));
+        for (var i = 0; i < samples.Count; i += step)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(i):0.#}\" cy=\"{Y(s.Milliseconds):0.#}\" r=\"3\" fill=\"#c33\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(X(i))}\" y1=\"{Height - Bottom}\" x2=\"{F(X(i))}\" y2=\"{Height - Bottom + 4}\" stroke=\"#444\"/><text x=\"{F(X(i))}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\">{samples[i].Index}</text>");
+        }
+
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + PlotWidth / 2)}\" y=\"{Height - 6}\" text-anchor=\"middle\">sample</text>");
+
+        foreach (var (name, ms) in budgets)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{F(Y(ms))}\" x2=\"{Width - Right}\" y2=\"{F(Y(ms))}\" stroke=\"#c33\" stroke-dasharray=\"4 3\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 4}\" y=\"{F(Y(ms) - 4)}\" text-anchor=\"end\" fill=\"#c33\">{name} budget {ms:0} ms</text>");
+        }
+
+        svg.Append("<polyline fill=\"none\" stroke=\"#36c\" stroke-width=\"1.5\" points=\"");
+        svg.AppendJoin(' ', samples.Select((s, i) => $"{F(X(i))},{F(Y(s.Milliseconds))}"));
+        svg.Append("\"/>");
+        foreach (var (s, i) in samples.Select((s, i) => (s, i)))
+        {
+            var failed = s.Status != endpoint.ExpectedStatus;
+            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(i))}\" cy=\"{F(Y(s.Milliseconds))}\" r=\"{(failed ? 3.5 : 2)}\" fill=\"{(failed ? "#c33" : "#36c")}\"><title>#{s.Index}: {s.Milliseconds:0} ms, {Escape(s.Status is { } status ? $"status {status}" : s.Failure ?? "no answer")}</title></circle>");
         }
 
         svg.Append("</svg>");
         return svg.ToString();
     }
+
+    /// <summary>1, 2 or 5 times a power of ten, at or above the value: round tick labels.</summary>
+    private static double NiceCeiling(double value)
+    {
+        if (value <= 0)
+        {
+            return 1;
+        }
+
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
+        foreach (var factor in new[] { 1.0, 2.0, 2.5, 5.0, 10.0 })
+        {
+            if (factor * magnitude >= value)
+            {
+                return factor * magnitude;
+            }
+        }
+
+        return 10 * magnitude;
+    }
+
+    private static string Escape(string text) => System.Security.SecurityElement.Escape(text) ?? string.Empty;
 }

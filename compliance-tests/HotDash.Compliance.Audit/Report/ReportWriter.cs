@@ -64,6 +64,7 @@ public static class ReportWriter
                 location = f.Location,
                 message = f.Message,
                 evidence = f.Evidence,
+                chart = f.Chart,
                 help = f.HelpLink,
             }),
         },
@@ -135,6 +136,13 @@ public static class ReportWriter
             }
 
             md.AppendLine();
+
+            // Charts are written beside the report: a relative link shows them wherever the folder is opened or uploaded.
+            foreach (var f in concern.Where(f => f.Chart is not null))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"![{Cell(f.Subject)}]({Uri.EscapeDataString(f.Chart!)})");
+                md.AppendLine();
+            }
         }
 
         return md.ToString();
