@@ -151,9 +151,27 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     }
 
     [Fact]
+    public void A_relative_sarif_directory_is_one_folder_for_the_solution_not_one_per_project()
+    {
+        var project = _package.NewConsumer(ReadsToken, editorConfig: null, properties: "<HotDashSarifDirectory>artifacts/sarif</HotDashSarifDirectory>");
+        var solution = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(project)!, "solution-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        DotNet.Run(solution, TimeSpan.FromMinutes(1), "new", "sln", "-n", "All").ExitCode.Should().Be(0);
+        DotNet.Run(solution, TimeSpan.FromMinutes(1), "sln", "add", Path.Combine(project, "Consumer.csproj")).ExitCode.Should().Be(0);
+        var build = DotNet.Run(solution, TimeSpan.FromMinutes(5), "build", "-nologo", "-p:UseSharedCompilation=false");
+
+        File.Exists(Path.Combine(solution, "artifacts", "sarif", "Consumer.sarif")).Should().BeTrue(build.Output);
+        Directory.Exists(Path.Combine(project, "artifacts")).Should().BeFalse("the folder is the solution's, not the project's");
+    }
+
+    [Fact]
     public void The_package_metadata_is_complete()
     {
         using var zip = System.IO.Compression.ZipFile.OpenRead(_package.NupkgPath);
+        using (var schema = new StreamReader(zip.GetEntry("schema/hotdash.rules.schema.json")!.Open()))
+        {
+            schema.ReadToEnd().Should().Be(Repository.Read("rules", "canonical-stack.schema.json"), "the package ships the schema the rules are validated against");
+        }
+
         using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
         var nuspec = System.Xml.Linq.XDocument.Parse(reader.ReadToEnd());
         string Value(string name) => nuspec.Descendants().Single(e => e.Name.LocalName == name).Value;
@@ -253,6 +271,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
 
         public void Dispose()
         {
+            PackedFeed.RemoveFromCache(Version, "HotDash.Compliance.Analyzers");
             try
             {
                 Directory.Delete(_root, recursive: true);

@@ -39,6 +39,12 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
             nuspec.Descendants().Single(e => e.Name.LocalName == "repository").Attribute("url")!.Value.Should().StartWith("https://github.com/");
         }
 
+        using (var zip = ZipFile.OpenRead(Path.Combine(created.Feed, $"HotDash.Compliance.Audit.{created.Version}.nupkg")))
+        using (var schema = new StreamReader(zip.GetEntry("schema/hotdash.rules.schema.json")!.Open()))
+        {
+            schema.ReadToEnd().Should().Be(Repository.Read("rules", "canonical-stack.schema.json"));
+        }
+
         var dependencies = created.Nuspec("HotDash.Compliance.Suite").Descendants().Where(e => e.Name.LocalName == "dependency")
             .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
         dependencies.Should().Contain("HotDash.Compliance.Audit", created.Version, "the suite and its engine are versioned together");
@@ -261,6 +267,7 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
 
         public void Dispose()
         {
+            PackedFeed.RemoveFromCache(Version, "HotDash.Compliance.Audit", "HotDash.Compliance.Suite", "HotDash.Compliance.Templates");
             try
             {
                 System.IO.Directory.Delete(_root, recursive: true);
