@@ -254,10 +254,10 @@ public static class LatencyChart
         svg.Append(CultureInfo.InvariantCulture, $"<title>{Escape(title)}</title><rect width=\"{Width}\" height=\"{Height}\" fill=\"#fff\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{Escape(title)}</text>");
 
-        // Y axis: five ticks from 0 to the top, grid lines, and its unit.
-        for (var t = 0; t <= 4; t++)
+        // Y axis: six round ticks from 0 to the top (a 1-2-2.5-5 ceiling divides by five), grid lines, and its unit.
+        for (var t = 0; t <= 5; t++)
         {
-            var ms = top * t / 4;
+            var ms = top * t / 5;
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{F(Y(ms))}\" x2=\"{Width - Right}\" y2=\"{F(Y(ms))}\" stroke=\"#eee\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{F(Y(ms) + 4)}\" text-anchor=\"end\">{ms:0}</text>");
         }
