@@ -83,6 +83,7 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
         run.ExitCode.Should().NotBe(0, run.Output);
         run.Output.Should().Contain("Failed Acme.Compliance.Database.Table_has_row_level_security(table: \"public.inventory_alerts\")");
         run.Output.Should().Contain("Failed Acme.Compliance.Summary.Audit_passes").And.Contain("HotDash compliance audit FAILED: 9 failing findings on 5 subjects");
+        Regex.Matches(run.Output, "ERROR HD5001 table public.inventory_alerts").Count.Should().Be(1, "each failing finding is printed once, in its test's failure: " + run.Output);
         Findings(theirs).Should().BeEquivalentTo(Findings(ours)).And.HaveCountGreaterThan(30);
     }
 

@@ -50,9 +50,11 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
         // no right on any table, and the same findings as an audit connected as the database's owner.
         var migrations = Directory.GetFiles(Repository.PathOf("samples", "supabase", "migrations"), "*.sql").Order(StringComparer.Ordinal).Select(File.ReadAllText);
         var database = await server.CreateDatabaseAsync(HotDash.Compliance.Audit.Database.Platform.SupabasePlatformStub.Sql + "\n" + string.Join("\n", migrations));
-        var role = Repository.Read("samples", "supabase", "audit-role.sql").Replace(":'auditor_password'", $"'{Password}'", StringComparison.Ordinal);
+        // Roles are the server's, shared by this class's databases: the documented role under a name of this test's own.
+        var role = Repository.Read("samples", "supabase", "audit-role.sql").Replace(":'auditor_password'", $"'{Password}'", StringComparison.Ordinal)
+            .Replace("hotdash_auditor", "hotdash_documented_auditor", StringComparison.Ordinal);
         await server.ExecuteAsync(database, role);
-        (await server.ScalarAsync<long>(database, "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'hotdash_auditor' AND table_schema = 'public'"))
+        (await server.ScalarAsync<long>(database, "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'hotdash_documented_auditor' AND table_schema = 'public'"))
             .Should().Be(0, "the role has no right on any table of the application");
 
         async Task<string[]> Findings(string url)
@@ -63,7 +65,7 @@ public sealed class AuditSafetyTests(PostgresServer server) : IClassFixture<Post
         }
 
         var asOwner = await Findings(server.Url(database));
-        (await Findings(server.Url(database, "hotdash_auditor", Password))).Should().Equal(asOwner);
+        (await Findings(server.Url(database, "hotdash_documented_auditor", Password))).Should().Equal(asOwner);
         asOwner.Should().Contain("HD5001 Error table public.inventory_alerts");
     }
 
