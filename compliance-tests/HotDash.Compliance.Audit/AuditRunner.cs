@@ -16,6 +16,9 @@ namespace HotDash.Compliance.Audit;
 /// <summary>Everything one audit run produced: per-concern results for the suite's test cases, and the report.</summary>
 public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, Fly.FlyAuditResult? Fly, StructuredOutputs.StructuredOutputAuditResult? StructuredOutputs)
 {
+    /// <summary>What the API roles can do, in one line (the database audit's), or null when the database was not audited.</summary>
+    public string? AccessSummary { get; init; }
+
     public IReadOnlyList<Finding> Findings => Report.Findings;
 
     /// <summary>Why a concern was not audited, or null when it was.</summary>
@@ -66,7 +69,7 @@ public static class AuditRunner
         run.RelativeLocations();
 
         var report = new AuditReport(started, DateTimeOffset.UtcNow, run.Relative(rules.Origin), rules.Sha256, run.Targets, run.Summary, run.Findings, run.NotAudited, run.RoundTrips, since);
-        return new AuditOutcome(rules, report, run.Rls, run.FlyResult, run.StructuredResult);
+        return new AuditOutcome(rules, report, run.Rls, run.FlyResult, run.StructuredResult) { AccessSummary = run.AccessSummary };
     }
 
     private static PendingConnection Connect(AuditSettings settings, CancellationToken cancellationToken)
@@ -122,6 +125,8 @@ public static class AuditRunner
 
         public RlsAuditResult? Rls { get; private set; }
 
+        public string? AccessSummary { get; private set; }
+
         public Fly.FlyAuditResult? FlyResult { get; private set; }
 
         public StructuredOutputs.StructuredOutputAuditResult? StructuredResult { get; private set; }
@@ -168,6 +173,7 @@ public static class AuditRunner
                 if (migrations.Database is { } result)
                 {
                     Rls = result.Rls;
+                    AccessSummary = result.AccessSummary;
                     Summary.Add(result.Rls.Summary);
                     Summary.Add(result.AccessSummary);
                 }
@@ -195,6 +201,7 @@ public static class AuditRunner
                 {
                     var result = await DatabaseAudit.RunAsync(session, rules, cancellationToken).ConfigureAwait(false);
                     Rls = result.Rls;
+                    AccessSummary = result.AccessSummary;
                     Findings.AddRange(result.Findings);
                     Summary.Add(result.Rls.Summary);
                     Summary.Add(result.AccessSummary);
@@ -235,8 +242,8 @@ public static class AuditRunner
             if (warm.Count > 0)
             {
                 Findings.AddRange(warm);
-                var groups = warm.Select(f => f.Subject).Distinct().ToList();
-                var cold = warm.Where(f => f.Fails).Select(f => f.Subject).Distinct().Count();
+                var groups = warm.Select(f => f.About).Distinct().ToList();
+                var cold = warm.Where(f => f.Fails).Select(f => f.About).Distinct().Count();
                 Summary.Add($"Fly warm capacity: {groups.Count - cold}/{groups.Count} process groups keep their warm machines (fly.toml{(snapshots.Count > 0 ? " and live machines" : string.Empty)})");
             }
 

@@ -1,5 +1,6 @@
 using System.Linq;
 using HotDash.Compliance.Audit;
+using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Database;
 using HotDash.Compliance.Audit.Database.Access;
 using HotDash.Compliance.Audit.Migrations;
@@ -17,26 +18,24 @@ public abstract class DatabaseCompliance
     private static readonly string[] AccessConcerns =
         [PolicyAudit.Concern, FunctionAudit.Concern, PrivateRelationAudit.Concern, StorageBucketAudit.Concern, ExposedSchemaAudit.Concern];
 
-    public static TheoryData<string> Tables() =>
-        SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == RlsAudit.Concern && f.Subject.StartsWith("table ")).Select(f => f.Subject["table ".Length..]), NotAudited);
+    public static TheoryData<string> Tables() => Subjects(RlsAudit.Concern, SubjectKind.Table, NotAudited);
 
-    public static TheoryData<string> Views() =>
-        SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern).Select(f => f.Subject["view ".Length..]), "(no views in the audited schemas)");
+    public static TheoryData<string> Views() => Subjects(ViewSecurityAudit.Concern, SubjectKind.View, "(no views in the audited schemas)");
 
-    public static TheoryData<string> PolicyTables() => Subjects(PolicyAudit.Concern, "table ", "(no API-reachable table with RLS)");
+    public static TheoryData<string> PolicyTables() => Subjects(PolicyAudit.Concern, SubjectKind.Table, "(no API-reachable table with RLS)");
 
-    public static TheoryData<string> Functions() => Subjects(FunctionAudit.Concern, "function ", "(no function in the exposed schemas)");
+    public static TheoryData<string> Functions() => Subjects(FunctionAudit.Concern, SubjectKind.Function, "(no function in the exposed schemas)");
 
-    public static TheoryData<string> PrivateRelationViews() => Subjects(PrivateRelationAudit.Concern, "view ", "(no view reads a private relation)");
+    public static TheoryData<string> PrivateRelationViews() => Subjects(PrivateRelationAudit.Concern, SubjectKind.View, "(no view reads a private relation)");
 
-    public static TheoryData<string> Buckets() => Subjects(StorageBucketAudit.Concern, "bucket ", "(no storage buckets)");
+    public static TheoryData<string> Buckets() => Subjects(StorageBucketAudit.Concern, SubjectKind.Bucket, "(no storage buckets)");
 
-    public static TheoryData<string> ExposedSchemas() => Subjects(ExposedSchemaAudit.Concern, "schema ", "(no exposed schema)");
+    public static TheoryData<string> ExposedSchemas() => Subjects(ExposedSchemaAudit.Concern, SubjectKind.Schema, "(no exposed schema)");
 
-    public static TheoryData<string> Migrations() => Subjects(MigrationApplier.Concern, "migration ", "(HOTDASH_MIGRATIONS is not set)");
+    public static TheoryData<string> Migrations() => Subjects(MigrationApplier.Concern, SubjectKind.Migration, "(HOTDASH_MIGRATIONS is not set)");
 
     public static TheoryData<string> Access() =>
-        SuiteAudit.Subjects(o => o.Report.Summary.Where(s => s.StartsWith("API access", System.StringComparison.Ordinal)), NotAudited);
+        SuiteAudit.Subjects(o => o.AccessSummary is { } access ? [access] : [], NotAudited);
 
     public static TheoryData<string> Coverage() =>
         SuiteAudit.Subjects(o => o.Rls is null ? [] : [o.Rls.Summary], NotAudited);
@@ -49,7 +48,7 @@ public abstract class DatabaseCompliance
     public void Table_has_row_level_security(string table)
     {
         SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == RlsAudit.Concern && f.Subject == "table " + table).ToList());
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == RlsAudit.Concern && f.About == Subject.Table(table)).ToList());
     }
 
     [Theory]
@@ -75,28 +74,28 @@ public abstract class DatabaseCompliance
     public void View_runs_with_the_callers_rights(string view)
     {
         SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern && f.Subject == "view " + view).ToList());
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ViewSecurityAudit.Concern && f.About == Subject.View(view)).ToList());
     }
 
     [Theory]
     [MemberData(nameof(PolicyTables), DisableDiscoveryEnumeration = true)]
-    public void Api_roles_cannot_change_or_read_every_row(string table) => AssertSubject(PolicyAudit.Concern, "table " + table);
+    public void Api_roles_cannot_change_or_read_every_row(string table) => AssertSubject(PolicyAudit.Concern, Subject.Table(table));
 
     [Theory]
     [MemberData(nameof(Functions), DisableDiscoveryEnumeration = true)]
-    public void Function_cannot_be_called_with_owner_rights(string function) => AssertSubject(FunctionAudit.Concern, "function " + function);
+    public void Function_cannot_be_called_with_owner_rights(string function) => AssertSubject(FunctionAudit.Concern, Subject.Function(function));
 
     [Theory]
     [MemberData(nameof(PrivateRelationViews), DisableDiscoveryEnumeration = true)]
-    public void View_does_not_expose_a_private_relation(string view) => AssertSubject(PrivateRelationAudit.Concern, "view " + view);
+    public void View_does_not_expose_a_private_relation(string view) => AssertSubject(PrivateRelationAudit.Concern, Subject.View(view));
 
     [Theory]
     [MemberData(nameof(Buckets), DisableDiscoveryEnumeration = true)]
-    public void Storage_bucket_does_not_list_every_object(string bucket) => AssertSubject(StorageBucketAudit.Concern, "bucket " + bucket);
+    public void Storage_bucket_does_not_list_every_object(string bucket) => AssertSubject(StorageBucketAudit.Concern, Subject.Bucket(bucket));
 
     [Theory]
     [MemberData(nameof(ExposedSchemas), DisableDiscoveryEnumeration = true)]
-    public void Exposed_schema_is_audited(string schema) => AssertSubject(ExposedSchemaAudit.Concern, "schema " + schema);
+    public void Exposed_schema_is_audited(string schema) => AssertSubject(ExposedSchemaAudit.Concern, Subject.Schema(schema));
 
     [Theory]
     [MemberData(nameof(Migrations), DisableDiscoveryEnumeration = true)]
@@ -104,7 +103,7 @@ public abstract class DatabaseCompliance
     {
         // The pull-request mode only: the Monday/Thursday audit of a live database has no migrations to apply.
         Assert.SkipWhen(SuiteAudit.Settings.Migrations is null, "HOTDASH_MIGRATIONS is not set: no migrations were applied to a disposable database");
-        AssertSubject(MigrationApplier.Concern, "migration " + migration);
+        AssertSubject(MigrationApplier.Concern, Subject.Migration(migration));
     }
 
     [Theory]
@@ -124,12 +123,12 @@ public abstract class DatabaseCompliance
         SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == ProviderAudit.Concern).ToList());
     }
 
-    private static TheoryData<string> Subjects(string concern, string prefix, string placeholder) =>
-        SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == concern && f.Subject.StartsWith(prefix, System.StringComparison.Ordinal)).Select(f => f.Subject[prefix.Length..]).Distinct(), placeholder);
+    private static TheoryData<string> Subjects(string concern, SubjectKind kind, string placeholder) =>
+        SuiteAudit.Subjects(o => o.Findings.Where(f => f.Concern == concern && f.About.Kind == kind).Select(f => f.About.Name).Distinct(), placeholder);
 
-    private void AssertSubject(string concern, string subject)
+    private void AssertSubject(string concern, Subject subject)
     {
         SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == concern && f.Subject == subject).ToList());
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == concern && f.About == subject).ToList());
     }
 }

@@ -1,4 +1,5 @@
 using System.Linq;
+using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Latency;
 
 namespace HotDash.Compliance.Suite;
@@ -15,6 +16,6 @@ public abstract class LatencyCompliance
     {
         Assert.SkipWhen(SuiteAudit.Outcome.Rules.Document.Latency.Endpoints.Count == 0, "the rules declare no latency endpoints (latency.endpoints)");
         SuiteAudit.RequireAudited($"latency {endpoint}");
-        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == LatencyAudit.Concern && f.Subject == "endpoint " + endpoint).ToList());
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == LatencyAudit.Concern && f.About == Subject.Endpoint(endpoint)).ToList());
     }
 }

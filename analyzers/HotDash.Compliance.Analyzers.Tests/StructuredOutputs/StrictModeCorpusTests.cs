@@ -68,7 +68,7 @@ public class StrictModeCorpusTests
         var analyzer = diagnostics.Where(d => d.Id == "HD2001").Select(d => d.GetMessage()).ToList();
 
         var rules = RulesFile.Parse(rulesJson, "corpus rules").Document.StructuredOutputs;
-        var audit = StructuredOutputTypeAudit.AuditSchema(schema, c.Slug, c.File, rules).Select(f => f.Message).ToList();
+        var audit = StructuredOutputTypeAudit.AuditSchema(schema, new HotDash.Compliance.Audit.Findings.Subject(HotDash.Compliance.Audit.Findings.SubjectKind.Other, c.Slug), c.File, rules).Select(f => f.Message).ToList();
 
         if (c.Verdict == "accepted")
         {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.IO;
 using System.Linq;
@@ -79,9 +80,33 @@ public class BaselineTests
     [Fact]
     public void Latency_figures_are_compared_with_the_last_audits()
     {
-        var path = Write(new Finding("HD8001", Severity.Error, "latency", "endpoint tiles", "https://staging", "slow", ["20 sequential GET requests", "p50 409 ms, p95 617 ms, max 640 ms, avg 450 ms"]));
-        var now = new Finding("HD8001", Severity.Pass, "latency", "endpoint tiles", "https://staging", "fast", ["20 sequential GET requests", "p50 120 ms, p95 212 ms, max 260 ms, avg 130 ms"]);
+        // By the figures the findings carry (metrics), not by reading them back out of the evidence text.
+        static Dictionary<string, double> Figures(double p50, double p95, double max) => new() { ["p50"] = p50, ["p95"] = p95, ["max"] = max };
+        var path = Write(new Finding("HD8001", Severity.Error, "latency", Subject.Endpoint("tiles"), "https://staging", "slow", ["20 sequential GET requests"]) { Metrics = Figures(409, 617, 640) });
+        var now = new Finding("HD8001", Severity.Pass, "latency", Subject.Endpoint("tiles"), "https://staging", "fast", ["20 sequential GET requests"]) { Metrics = Figures(120, 212, 260) };
         Baseline.Load(path).LatencyChange(now).Should().Be("since the last audit (2026-11-23T13:00:00.0000000+00:00): p50 409 → 120 ms (-289), p95 617 → 212 ms (-405), max 640 → 260 ms (-380)");
+    }
+
+    [Fact]
+    public void Findings_are_matched_by_their_key_and_a_report_from_before_keys_by_rule_and_subject()
+    {
+        var typed = new Finding("HD5001", Severity.Error, "rls", Subject.Table("public.a"), "somewhere", "message", []);
+        typed.Key.Should().Be("HD5001 table public.a");
+        var json = Write(typed);
+        using (var written = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)))
+        {
+            var finding = written.RootElement.GetProperty("findings")[0];
+            finding.GetProperty("key").GetString().Should().Be("HD5001 table public.a");
+            finding.GetProperty("subjectKind").GetString().Should().Be("Table");
+            finding.GetProperty("subjectName").GetString().Should().Be("public.a");
+        }
+
+        Baseline.Load(json).Compare([typed], []).Persisting.Should().Equal("HD5001 table public.a");
+
+        // A report written before findings had keys: its rule and subject are the key.
+        var old = Path.Combine(Path.GetDirectoryName(json)!, "old.json");
+        File.WriteAllText(old, """{ "startedAt": "2026-11-01T13:00:00Z", "findings": [ { "rule": "HD5001", "severity": "error", "concern": "rls", "subject": "table public.a" } ] }""");
+        Baseline.Load(old).Compare([typed], []).Persisting.Should().Equal("HD5001 table public.a");
     }
 
     [Fact]

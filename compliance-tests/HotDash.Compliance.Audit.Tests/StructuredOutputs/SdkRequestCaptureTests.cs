@@ -53,7 +53,7 @@ public sealed class SdkRequestCaptureTests
     [MemberData(nameof(Cases))]
     public void The_verdict_on_the_sent_schema_is_what_the_table_expects(string sdk, string shape)
     {
-        var findings = StructuredOutputTypeAudit.AuditTypeAsSent(Shape(shape), "type " + shape, "test", RulesFile.BuiltIn().Document.StructuredOutputs, "entry point", Capture(sdk));
+        var findings = StructuredOutputTypeAudit.AuditTypeAsSent(Shape(shape), HotDash.Compliance.Audit.Findings.Subject.Type(shape), "test", RulesFile.BuiltIn().Document.StructuredOutputs, "entry point", Capture(sdk));
         findings.Where(f => f.Severity != Severity.Pass).Select(f => f.RuleId).Distinct().Order().Should().Equal(StructuredOutputShapes.Expected[shape]);
         findings.Should().NotContain(f => f.RuleId == "HD2003" && f.Severity != Severity.Error, "strict mode rejects the schema the SDK sent");
         findings.Should().NotContain(f => f.RuleId == "HD2004" && f.Severity != Severity.Warning, "strict mode accepts it; the model fills the property");
@@ -78,7 +78,7 @@ public sealed class SdkRequestCaptureTests
         (sdk == "Semantic Kernel" ? link.GetProperty("format").GetString() : link.GetProperty("description").GetString()).Should().Contain("uri");
 
         var rules = RulesFile.Parse(ProfileRules.Selecting(profile), "rules").Document.StructuredOutputs;
-        var findings = StructuredOutputTypeAudit.AuditTypeAsSent(typeof(Formats), "type Formats", "test", rules, "entry point", Capture(sdk));
+        var findings = StructuredOutputTypeAudit.AuditTypeAsSent(typeof(Formats), HotDash.Compliance.Audit.Findings.Subject.Type("Formats"), "test", rules, "entry point", Capture(sdk));
         var properties = findings.Where(f => f.RuleId == "HD2003").Select(f => f.Location.Split(" at $.properties.")[1].Split('.')[0]).Distinct();
         properties.Select(p => "Formats." + typeof(Formats).GetProperties().Single(x => x.Name.Equals(p, StringComparison.OrdinalIgnoreCase)).Name)
             .Should().BeEquivalentTo(rejected);

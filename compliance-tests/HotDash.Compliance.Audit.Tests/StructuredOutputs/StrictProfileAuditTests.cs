@@ -49,5 +49,5 @@ public sealed class StrictProfileAuditTests
     }
 
     private static string[] Messages(StructuredOutputRules rules) =>
-        [.. StructuredOutputTypeAudit.AuditSchema(Schema, "schema", "test", rules).Select(f => f.Message[(f.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..])];
+        [.. StructuredOutputTypeAudit.AuditSchema(Schema, new HotDash.Compliance.Audit.Findings.Subject(HotDash.Compliance.Audit.Findings.SubjectKind.Other, "schema"), "test", rules).Select(f => f.Message[(f.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..])];
 }

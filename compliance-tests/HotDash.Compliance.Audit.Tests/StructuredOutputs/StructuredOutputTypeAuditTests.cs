@@ -53,7 +53,7 @@ public sealed class Open
 public class StructuredOutputTypeAuditTests
 {
     private static IReadOnlyList<Finding> Audit<T>() =>
-        StructuredOutputTypeAudit.AuditType(typeof(T), $"type {typeof(T).FullName}", "test", HotDash.Compliance.Audit.Rules.RulesFile.BuiltIn().Document.StructuredOutputs);
+        StructuredOutputTypeAudit.AuditType(typeof(T), HotDash.Compliance.Audit.Findings.Subject.Type(typeof(T).FullName!), "test", HotDash.Compliance.Audit.Rules.RulesFile.BuiltIn().Document.StructuredOutputs);
 
     [Fact]
     public void The_sev1_start_up_crash_is_found_in_the_compiled_type_with_its_json_path()
@@ -74,7 +74,7 @@ public class StructuredOutputTypeAuditTests
     [Fact]
     public void Through_an_sdk_that_requires_every_property_it_is_a_warning_that_the_model_fills_it_and_the_type_passes()
     {
-        var findings = StructuredOutputTypeAudit.AuditType(typeof(Decision), "type Decision", "test", HotDash.Compliance.Audit.Rules.RulesFile.BuiltIn().Document.StructuredOutputs, "ChatClientStructuredOutputExtensions.GetResponseAsync");
+        var findings = StructuredOutputTypeAudit.AuditType(typeof(Decision), HotDash.Compliance.Audit.Findings.Subject.Type("Decision"), "test", HotDash.Compliance.Audit.Rules.RulesFile.BuiltIn().Document.StructuredOutputs, "ChatClientStructuredOutputExtensions.GetResponseAsync");
         var warning = findings.Should().ContainSingle(f => f.RuleId == "HD2004").Which;
         warning.Severity.Should().Be(Severity.Warning);
         warning.Message.Should().Contain("'Decision.Reason' may be absent (its constructor parameter has a default value), but ChatClientStructuredOutputExtensions.GetResponseAsync sends it as required in strict mode: the model always fills it");
@@ -130,7 +130,7 @@ public class StructuredOutputTypeAuditTests
                 "types": ["{{typeof(Decision).FullName}}", "{{typeof(SafeDecision).FullName}}"] } }
             """);
         var result = new StructuredOutputTypeAudit().Run(rules, Repository.Root);
-        result.Subjects.Should().BeEquivalentTo([$"type {typeof(Decision).FullName}", $"type {typeof(SafeDecision).FullName}", "assembly missing/Agent.dll"]);
+        result.Subjects.Should().BeEquivalentTo([Subject.Type(typeof(Decision).FullName!), Subject.Type(typeof(SafeDecision).FullName!), Subject.Assembly("missing/Agent.dll")]);
         result.Findings.Should().Contain(f => f.Subject == "assembly missing/Agent.dll" && f.Message.Contains("does not exist: build it first"));
         result.Summary.Should().Be("Structured outputs: 1/3 types accepted by strict mode");
     }

@@ -16,7 +16,7 @@ public sealed record RlsAuditResult(IReadOnlyList<CatalogRelation> Tables, IRead
 
     public int Covered => Audited.Count(t => t.RlsEnabled);
 
-    public int Exempt => Findings.Count(f => f.Severity == Severity.Pass && f.Evidence.Any(e => e.StartsWith("exempt:", StringComparison.Ordinal)));
+    public int Exempt => Findings.Count(f => f.Severity == Severity.Pass && f.ExemptBecause is not null);
 
     public string Summary
     {
@@ -78,7 +78,7 @@ public sealed class RlsAudit
     {
         var policies = snapshot.PoliciesOf(table).Count();
         var kindName = table.Kind == 'p' ? "partitioned table" : table.Parent is not null ? "partition" : "table";
-        var subject = $"table {table.QualifiedName}";
+        var subject = Subject.Table(table.QualifiedName);
         var location = $"{database} ({kindName} {table.QualifiedName})";
         var evidence = new List<string>
         {
@@ -106,7 +106,7 @@ public sealed class RlsAudit
             evidence.Add($"exempt: {exemption.Reason}");
             var what = table.RlsEnabled ? "has RLS and no policy (deny-all for the API)" : "has no RLS";
             return new Finding(table.RlsEnabled ? AuditRules.RlsWithoutPolicy : AuditRules.TableWithoutRls, Severity.Pass, Concern, subject, location,
-                $"{table.QualifiedName} {what} and is exempt by the rules: {exemption.Reason}", evidence);
+                $"{table.QualifiedName} {what} and is exempt by the rules: {exemption.Reason}", evidence) { ExemptBecause = exemption.Reason };
         }
 
         var partitionNote = table.Parent is not null

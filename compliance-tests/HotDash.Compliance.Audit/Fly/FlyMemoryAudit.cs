@@ -22,13 +22,13 @@ public sealed record UnreadableSnapshot(string? App, string Path, string Reason)
 public sealed record LoadedMachines(Dictionary<string, List<FlyMachine>> ByApp, IReadOnlyList<Finding> Findings, IReadOnlyList<UnreadableSnapshot> Unreadable);
 
 /// <summary>The Fly audit's findings, and the (app, process group) subjects it judged.</summary>
-public sealed record FlyAuditResult(IReadOnlyList<string> Subjects, IReadOnlyList<Finding> Findings, bool MachinesAudited)
+public sealed record FlyAuditResult(IReadOnlyList<Subject> Subjects, IReadOnlyList<Finding> Findings, bool MachinesAudited)
 {
     public string Summary
     {
         get
         {
-            var ok = Subjects.Count(s => !Findings.Any(f => f.Subject == s && f.Fails));
+            var ok = Subjects.Count(s => !Findings.Any(f => f.About == s && f.Fails));
             return $"Fly memory: {ok}/{Subjects.Count} process groups at their declared minimum{(MachinesAudited ? " (fly.toml and live machines)" : " (fly.toml only)")}";
         }
     }
@@ -48,13 +48,13 @@ public sealed class FlyMemoryAudit
     public FlyAuditResult Run(RulesDocument rules, string repoRoot, LoadedMachines machines)
     {
         var findings = new List<Finding>(machines.Findings);
-        var subjects = new List<string>();
+        var subjects = new List<Subject>();
         var machinesByApp = machines.ByApp;
 
         foreach (var app in rules.Fly.Apps)
         {
             var path = System.IO.Path.GetFullPath(app.Config, repoRoot);
-            var appSubject = $"app {app.Name}";
+            var appSubject = Subject.App(app.Name);
             FlyConfig config;
             try
             {
@@ -62,11 +62,11 @@ public sealed class FlyMemoryAudit
             }
             catch (FlyConfigException e)
             {
-                subjects.AddRange(app.Processes.Select(p => Subject(app.Name, p.Group)));
+                subjects.AddRange(app.Processes.Select(p => GroupSubject(app.Name, p.Group)));
                 var missing = e.Line == 0;
                 foreach (var process in app.Processes)
                 {
-                    findings.Add(new Finding(missing ? AuditRules.FlyDeclarationMissing : AuditRules.FlyConfigInvalid, Severity.Error, Concern, Subject(app.Name, process.Group),
+                    findings.Add(new Finding(missing ? AuditRules.FlyDeclarationMissing : AuditRules.FlyConfigInvalid, Severity.Error, Concern, GroupSubject(app.Name, process.Group),
                         missing ? path : $"{e.File}:{e.Line}:{e.Column}",
                         missing
                             ? $"The rules name app '{app.Name}' with its fly.toml at {app.Config} (under HOTDASH_REPO_ROOT), but there is no such file. Fix the path in the rules, or set HOTDASH_REPO_ROOT."
@@ -86,7 +86,7 @@ public sealed class FlyMemoryAudit
 
             foreach (var process in app.Processes)
             {
-                var subject = Subject(app.Name, process.Group);
+                var subject = GroupSubject(app.Name, process.Group);
                 subjects.Add(subject);
                 AuditGroup(app, process, config, path, subject, machinesByApp.GetValueOrDefault(app.Name), findings);
             }
@@ -95,9 +95,9 @@ public sealed class FlyMemoryAudit
         return new FlyAuditResult(subjects, findings, machinesByApp.Count > 0);
     }
 
-    public static string Subject(string app, string group) => $"{app}/{group}";
+    public static Subject GroupSubject(string app, string group) => Findings.Subject.ProcessGroup(app, group);
 
-    private static void AuditGroup(FlyAppRule app, FlyProcessRule process, FlyConfig config, string path, string subject, List<FlyMachine>? machines, List<Finding> findings)
+    private static void AuditGroup(FlyAppRule app, FlyProcessRule process, FlyConfig config, string path, Subject subject, List<FlyMachine>? machines, List<Finding> findings)
     {
         if (!TryMinimum(process.MinMemory, out var minimum))
         {
@@ -146,7 +146,7 @@ public sealed class FlyMemoryAudit
         }
     }
 
-    private static void AuditMachine(FlyAppRule app, FlyProcessRule process, FlyMachine machine, int? declared, int minimum, string subject, List<Finding> findings)
+    private static void AuditMachine(FlyAppRule app, FlyProcessRule process, FlyMachine machine, int? declared, int minimum, Subject subject, List<Finding> findings)
     {
         var location = $"machine {machine.Id} ({machine.Source})";
         var evidence = new List<string> { $"state: {machine.State ?? "unknown"}", $"config.guest.memory_mb = {machine.MemoryMb?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}" };
@@ -203,7 +203,7 @@ public sealed class FlyMemoryAudit
                 var known = rules.Fly.Apps.FirstOrDefault(a => a.Name == app);
                 foreach (var stray in machines.Where(m => m.Group is null && m.Problem is not null))
                 {
-                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, $"app {app}", $"machine {stray.Id} ({stray.Source})",
+                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, Subject.App(app), $"machine {stray.Id} ({stray.Source})",
                         $"Machine {stray.Id} of app '{app}' cannot be checked: {stray.Problem}.", [$"state: {stray.State ?? "unknown"}"]));
                 }
 
@@ -215,7 +215,7 @@ public sealed class FlyMemoryAudit
                 list.AddRange(machines);
                 if (known is null)
                 {
-                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, $"app {app}", snapshot.Path,
+                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, Subject.App(app), snapshot.Path,
                         $"The machines snapshot is for app '{app}', which the rules do not name; nothing in it was audited.", []));
                 }
             }

@@ -119,7 +119,7 @@ public sealed class FlyWarmCapacityAudit
 
             foreach (var process in declared.Where(p => config.Groups.Contains(p.Group)))
             {
-                var subject = FlyMemoryAudit.Subject(app.Name, process.Group);
+                var subject = FlyMemoryAudit.GroupSubject(app.Name, process.Group);
                 Judge(app, process, process.Warm!, config, path, subject, findings);
                 if (machinesByApp.TryGetValue(app.Name, out var machines))
                 {
@@ -131,7 +131,7 @@ public sealed class FlyWarmCapacityAudit
         return findings;
     }
 
-    private static void Judge(FlyAppRule app, FlyProcessRule process, FlyWarmRule warm, FlyConfig config, string path, string subject, List<Finding> findings)
+    private static void Judge(FlyAppRule app, FlyProcessRule process, FlyWarmRule warm, FlyConfig config, string path, Subject subject, List<Finding> findings)
     {
         var capacity = WarmCapacity.Of(config, process.Group);
         var evidence = capacity.Evidence.Append($"required: at least {warm.MinMachinesRunning} machine(s) running" +
@@ -172,7 +172,7 @@ public sealed class FlyWarmCapacityAudit
         }
     }
 
-    private static void Live(FlyAppRule app, FlyProcessRule process, FlyWarmRule warm, FlyConfig config, List<FlyMachine> machines, string subject, List<Finding> findings)
+    private static void Live(FlyAppRule app, FlyProcessRule process, FlyWarmRule warm, FlyConfig config, List<FlyMachine> machines, Subject subject, List<Finding> findings)
     {
         var group = machines.Where(m => m.Group == process.Group).ToList();
         var region = warm.InPrimaryRegion ? config.PrimaryRegion : null;

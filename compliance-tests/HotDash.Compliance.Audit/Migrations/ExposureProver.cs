@@ -49,13 +49,13 @@ public static class ExposureProver
     {
         switch (finding.RuleId)
         {
-            case AuditRules.TableWithoutRls when Relation(snapshot, finding.Subject, "table ") is { } table:
+            case AuditRules.TableWithoutRls when Relation(snapshot, finding.About) is { } table:
             {
                 var role = snapshot.ApiRoles.FirstOrDefault(r => snapshot.Reaches(r, table.Schema) && table.PrivilegesOf(r).HasFlag(TablePrivileges.Select));
                 return role is null ? null : await ReadAsync(connection, table, role, snapshot, cancellationToken).ConfigureAwait(false);
             }
 
-            case AuditRules.AlwaysTruePolicy when Relation(snapshot, finding.Subject, "table ") is { } table:
+            case AuditRules.AlwaysTruePolicy when Relation(snapshot, finding.About) is { } table:
             {
                 var access = PolicyAudit.Accesses(table, snapshot, rules)
                     .Where(a => a.Reach == PolicyAudit.Reach.Granted && finding.Message.Contains($"\"{a.Policy.Name}\"", StringComparison.Ordinal))
@@ -64,11 +64,11 @@ public static class ExposureProver
                 return access is null ? null : await WriteAsync(connection, table, access, snapshot, cancellationToken).ConfigureAwait(false);
             }
 
-            case AuditRules.DefinerFunctionCallable when snapshot.Functions.FirstOrDefault(f => finding.Subject == "function " + f.Signature) is { } function:
+            case AuditRules.DefinerFunctionCallable when snapshot.Functions.FirstOrDefault(f => finding.About == Subject.Function(f.Signature)) is { } function:
                 return await CallAsync(connection, function, snapshot, cancellationToken).ConfigureAwait(false);
 
-            case AuditRules.BucketListable when finding.Subject.StartsWith("bucket ", StringComparison.Ordinal):
-                return await ListAsync(connection, finding.Subject["bucket ".Length..], snapshot, cancellationToken).ConfigureAwait(false);
+            case AuditRules.BucketListable when finding.About.Kind == SubjectKind.Bucket:
+                return await ListAsync(connection, finding.About.Name, snapshot, cancellationToken).ConfigureAwait(false);
 
             default:
                 return null;
@@ -183,10 +183,8 @@ public static class ExposureProver
             : new Proof(true, statements, $"{role} listed {count} object(s) of bucket '{bucket}', the 2 the proof uploaded as the owner among them");
     }
 
-    private static CatalogRelation? Relation(CatalogSnapshot snapshot, string subject, string prefix) =>
-        subject.StartsWith(prefix, StringComparison.Ordinal)
-            ? snapshot.Relations.FirstOrDefault(r => r.QualifiedName == subject[prefix.Length..])
-            : null;
+    private static CatalogRelation? Relation(CatalogSnapshot snapshot, Subject subject) =>
+        subject.Kind == SubjectKind.Table ? snapshot.Relations.FirstOrDefault(r => r.QualifiedName == subject.Name) : null;
 
     private static string Statements(string setup, string role, string attempt) =>
         (string.IsNullOrEmpty(setup) ? string.Empty : $"[as the owner] {setup}; ") + $"SET LOCAL ROLE {role}; [request.jwt.claims for a made-up user] {attempt}; ROLLBACK";

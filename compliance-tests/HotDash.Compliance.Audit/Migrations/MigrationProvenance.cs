@@ -25,17 +25,17 @@ public sealed class MigrationProvenance
     /// <summary>The setting the applier sets (transaction-local) to the location of each statement before running it.</summary>
     public const string StatementSetting = "hotdash.statement";
 
-    private readonly IReadOnlyDictionary<string, string> _objects;
-    private readonly IReadOnlyDictionary<string, string> _policies;
+    private readonly IReadOnlyDictionary<Subject, string> _objects;
+    private readonly IReadOnlyDictionary<Subject, string> _policies;
 
-    private MigrationProvenance(IReadOnlyDictionary<string, string> objects, IReadOnlyDictionary<string, string> policies)
+    private MigrationProvenance(IReadOnlyDictionary<Subject, string> objects, IReadOnlyDictionary<Subject, string> policies)
     {
         _objects = objects;
         _policies = policies;
     }
 
     /// <summary>No provenance: nothing is relocated.</summary>
-    public static MigrationProvenance None { get; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
+    public static MigrationProvenance None { get; } = new(new Dictionary<Subject, string>(), new Dictionary<Subject, string>());
 
     /// <summary>
     /// Starts recording, on the disposable database, before the migrations apply. False where the server refuses an
@@ -90,8 +90,8 @@ public sealed class MigrationProvenance
             LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
             ORDER BY d.seq;
             """;
-        var objects = new Dictionary<string, string>(StringComparer.Ordinal);
-        var policies = new Dictionary<string, string>(StringComparer.Ordinal);
+        var objects = new Dictionary<Subject, string>();
+        var policies = new Dictionary<Subject, string>();
         await using (var command = new NpgsqlCommand(Recorded, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -105,9 +105,10 @@ public sealed class MigrationProvenance
                 var name = $"{Sql.Identifier(reader.GetString(1))}.{Sql.Identifier(reader.GetString(2))}";
                 var (map, subject) = reader.GetString(3) switch
                 {
-                    "function" => (objects, $"function {name}({reader.GetString(4)})"),
-                    "policy" => (policies, $"table {name}"),
-                    var kind => (objects, $"{kind} {name}"),
+                    "function" => (objects, Subject.Function($"{name}({reader.GetString(4)})")),
+                    "policy" => (policies, Subject.Table(name)),
+                    "view" => (objects, Subject.View(name)),
+                    _ => (objects, Subject.Table(name)),
                 };
                 map[subject] = reader.GetString(0); // In order: the last statement wins.
             }
@@ -132,7 +133,7 @@ public sealed class MigrationProvenance
             : f).ToList();
 
     private string? LocationOf(Finding finding) =>
-        finding.Concern == PolicyAudit.Concern && _policies.TryGetValue(finding.Subject, out var policy) ? policy
-        : _objects.TryGetValue(finding.Subject, out var written) ? written
+        finding.Concern == PolicyAudit.Concern && _policies.TryGetValue(finding.About, out var policy) ? policy
+        : _objects.TryGetValue(finding.About, out var written) ? written
         : null;
 }

@@ -55,7 +55,7 @@ public sealed record AuditReport(
             var parts = new List<string>();
             if (failing.Count > 0)
             {
-                parts.Add($"{Count(failing.Count, "failing finding")} on {Count(failing.Select(f => (f.Concern, f.Subject)).Distinct().Count(), "subject")}");
+                parts.Add($"{Count(failing.Count, "failing finding")} on {Count(failing.Select(f => (f.Concern, f.About)).Distinct().Count(), "subject")}");
             }
 
             if (requested.Count > 0)

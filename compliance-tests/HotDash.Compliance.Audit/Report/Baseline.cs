@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using HotDash.Compliance.Audit.Findings;
 
 namespace HotDash.Compliance.Audit.Report;
@@ -26,11 +25,11 @@ public sealed class BaselineException(string message) : Exception(message);
 /// A previous compliance-report.json (HOTDASH_BASELINE_REPORT; the Monday/Thursday workflow downloads the last run's).
 /// Findings are matched by rule and subject: locations name ports and disposable databases that change every run.
 /// </summary>
-public sealed partial class Baseline
+public sealed class Baseline
 {
-    private readonly List<(string Rule, string Severity, string Concern, string Subject, IReadOnlyList<string> Evidence)> _findings;
+    private readonly List<(string Key, string Severity, string Concern, IReadOnlyDictionary<string, double> Metrics)> _findings;
 
-    private Baseline(string source, string? startedAt, List<(string, string, string, string, IReadOnlyList<string>)> findings)
+    private Baseline(string source, string? startedAt, List<(string, string, string, IReadOnlyDictionary<string, double>)> findings)
     {
         Source = source;
         StartedAt = startedAt;
@@ -52,15 +51,21 @@ public sealed partial class Baseline
         {
             using var json = JsonDocument.Parse(File.ReadAllText(path));
             var root = json.RootElement;
-            var findings = new List<(string, string, string, string, IReadOnlyList<string>)>();
+            var findings = new List<(string, string, string, IReadOnlyDictionary<string, double>)>();
             foreach (var finding in root.GetProperty("findings").EnumerateArray())
             {
+                // The key the report wrote; a report from before keys is keyed the same way, by rule and subject.
+                var key = finding.TryGetProperty("key", out var written) && written.GetString() is { } k
+                    ? k
+                    : $"{finding.GetProperty("rule").GetString()} {finding.GetProperty("subject").GetString()}";
+                var metrics = finding.TryGetProperty("metrics", out var m) && m.ValueKind == JsonValueKind.Object
+                    ? m.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal)
+                    : new Dictionary<string, double>(StringComparer.Ordinal);
                 findings.Add((
-                    finding.GetProperty("rule").GetString() ?? string.Empty,
+                    key,
                     finding.GetProperty("severity").GetString() ?? string.Empty,
                     finding.TryGetProperty("concern", out var concern) ? concern.GetString() ?? string.Empty : string.Empty,
-                    finding.GetProperty("subject").GetString() ?? string.Empty,
-                    finding.TryGetProperty("evidence", out var evidence) ? evidence.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList() : []));
+                    metrics));
             }
 
             return new Baseline(path, root.TryGetProperty("startedAt", out var started) ? started.GetString() : null, findings);
@@ -77,12 +82,11 @@ public sealed partial class Baseline
     /// </summary>
     public BaselineComparison Compare(IReadOnlyList<Finding> now, IReadOnlyList<NotAudited> notAudited)
     {
-        static string Key(string rule, string subject) => $"{rule} {subject}";
         var unaudited = notAudited.SelectMany(n => n.Covers).ToHashSet(StringComparer.Ordinal);
         var failingBefore = _findings.Where(f => f.Severity == "error").ToList();
-        var before = failingBefore.Select(f => Key(f.Rule, f.Subject)).ToHashSet(StringComparer.Ordinal);
-        var notAgain = failingBefore.Where(f => unaudited.Contains(f.Concern)).Select(f => Key(f.Rule, f.Subject)).ToHashSet(StringComparer.Ordinal);
-        var after = now.Where(f => f.Fails).Select(f => Key(f.RuleId, f.Subject)).ToHashSet(StringComparer.Ordinal);
+        var before = failingBefore.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var notAgain = failingBefore.Where(f => unaudited.Contains(f.Concern)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var after = now.Where(f => f.Fails).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         return new BaselineComparison(Source, StartedAt,
             after.Except(before).Order(StringComparer.Ordinal).ToList(),
             before.Except(after).Except(notAgain).Order(StringComparer.Ordinal).ToList(),
@@ -90,12 +94,11 @@ public sealed partial class Baseline
             notAgain.Except(after).Order(StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>"since the last audit: p50 A → B ms, p95 C → D ms" for a latency finding the baseline measured too.</summary>
+    /// <summary>"since the last audit: p50 A → B ms, p95 C → D ms" for a latency finding the baseline measured too (by their metrics).</summary>
     public string? LatencyChange(Finding finding)
     {
-        var previous = _findings.FirstOrDefault(f => f.Rule == finding.RuleId && f.Subject == finding.Subject).Evidence?.FirstOrDefault(e => e.StartsWith("p50 ", StringComparison.Ordinal));
-        var current = finding.Evidence.FirstOrDefault(e => e.StartsWith("p50 ", StringComparison.Ordinal));
-        if (previous is null || current is null)
+        var previous = _findings.FirstOrDefault(f => f.Key == finding.Key).Metrics;
+        if (previous is null || finding.Metrics is not { } current)
         {
             return null;
         }
@@ -103,7 +106,7 @@ public sealed partial class Baseline
         var changes = new List<string>();
         foreach (var name in new[] { "p50", "p95", "max" })
         {
-            if (Milliseconds(previous, name) is { } then && Milliseconds(current, name) is { } now)
+            if (previous.TryGetValue(name, out var then) && current.TryGetValue(name, out var now))
             {
                 changes.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {then:0} → {now:0} ms ({now - then:+0;-0;0})"));
             }
@@ -111,20 +114,4 @@ public sealed partial class Baseline
 
         return changes.Count == 0 ? null : $"since the last audit ({StartedAt ?? Source}): {string.Join(", ", changes)}";
     }
-
-    private static double? Milliseconds(string evidence, string name)
-    {
-        foreach (Match m in Figure().Matches(evidence))
-        {
-            if (m.Groups["name"].Value == name)
-            {
-                return double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"(?<name>p50|p95|max|avg) (?<value>[0-9]+(?:\.[0-9]+)?) ms")]
-    private static partial Regex Figure();
 }

@@ -58,13 +58,18 @@ public static class ReportWriter
             findings = report.Findings.Select(f => new
             {
                 rule = f.RuleId,
+                key = f.Key,
                 severity = f.Severity.ToString().ToLowerInvariant(),
                 concern = f.Concern,
                 subject = f.Subject,
+                subjectKind = f.About.Kind,
+                subjectName = f.About.Name,
                 location = f.Location,
                 message = f.Message,
                 evidence = f.Evidence,
                 chart = f.Chart,
+                metrics = f.Metrics,
+                exemptBecause = f.ExemptBecause,
                 help = f.HelpLink,
             }),
         },

@@ -19,10 +19,10 @@ using NJsonSchema.Generation;
 namespace HotDash.Compliance.Audit.StructuredOutputs;
 
 /// <summary>The audited types (subjects) and what was found.</summary>
-public sealed record StructuredOutputAuditResult(IReadOnlyList<string> Subjects, IReadOnlyList<Finding> Findings)
+public sealed record StructuredOutputAuditResult(IReadOnlyList<Subject> Subjects, IReadOnlyList<Finding> Findings)
 {
     public string Summary =>
-        $"Structured outputs: {Subjects.Count(s => !Findings.Any(f => f.Subject == s && f.Fails))}/{Subjects.Count} types accepted by strict mode";
+        $"Structured outputs: {Subjects.Count(s => !Findings.Any(f => f.About == s && f.Fails))}/{Subjects.Count} types accepted by strict mode";
 }
 
 /// <summary>
@@ -41,15 +41,15 @@ public sealed class StructuredOutputTypeAudit
     {
         var structured = rules.StructuredOutputs;
         var findings = new List<Finding>();
-        var subjects = new List<string>();
+        var subjects = new List<Subject>();
 
         foreach (var relative in structured.Assemblies)
         {
             var path = Path.GetFullPath(relative, repoRoot);
             if (!File.Exists(path))
             {
-                subjects.Add($"assembly {relative}");
-                findings.Add(new Finding(AuditRules.TypeNotRepresentable, Severity.Error, Concern, $"assembly {relative}", path,
+                subjects.Add(Subject.Assembly(relative));
+                findings.Add(new Finding(AuditRules.TypeNotRepresentable, Severity.Error, Concern, Subject.Assembly(relative), path,
                     $"The rules name the assembly {relative} for the structured-output audit, but {path} does not exist: build it first (dotnet build -o ...), or fix the path in structuredOutputs.assemblies.", []));
                 continue;
             }
@@ -68,7 +68,7 @@ public sealed class StructuredOutputTypeAudit
                     .DistinctBy(t => t.TypeName);
                 foreach (var type in discovered)
                 {
-                    var subject = $"type {type.TypeName}";
+                    var subject = Subject.Type(type.TypeName);
                     subjects.Add(subject);
                     var resolved = assembly.GetType(type.TypeName);
                     if (resolved is null)
@@ -98,7 +98,7 @@ public sealed class StructuredOutputTypeAudit
     /// accepts such a property and the model fills it (HD2004, a warning); otherwise strict mode rejects it (HD2002).
     /// Which calls are strict cannot be read from metadata: HD2004 says "in strict mode".
     /// </summary>
-    public static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputRules rules, string? requiresEveryPropertySdk = null) =>
+    public static IReadOnlyList<Finding> AuditType(Type type, Subject subject, string location, StructuredOutputRules rules, string? requiresEveryPropertySdk = null) =>
         AuditType(type, subject, location, rules, requiresEveryPropertySdk, sent: null);
 
     /// <summary>
@@ -107,7 +107,7 @@ public sealed class StructuredOutputTypeAudit
     /// property is HD2004 or HD2002 follows from that schema's 'required' lists, not from the rules' data. Without a
     /// request, as for any other type.
     /// </summary>
-    public static IReadOnlyList<Finding> AuditTypeAsSent(Type type, string subject, string location, StructuredOutputRules rules, string entryPoint, SdkRequestCapture sdk)
+    public static IReadOnlyList<Finding> AuditTypeAsSent(Type type, Subject subject, string location, StructuredOutputRules rules, string entryPoint, SdkRequestCapture sdk)
     {
         if (sdk.StrictRequest(type) is not { } request || !request.TryGetProperty("schema", out var schema))
         {
@@ -125,7 +125,7 @@ public sealed class StructuredOutputTypeAudit
     /// reason the selected profile's strict mode would answer 400, in the API's words, located by JSON path; none when it
     /// would take it. The same validator and profile as HD2001 at build time.
     /// </summary>
-    public static IReadOnlyList<Finding> AuditSchema(string schemaJson, string subject, string location, StructuredOutputRules rules)
+    public static IReadOnlyList<Finding> AuditSchema(string schemaJson, Subject subject, string location, StructuredOutputRules rules)
     {
         var parsed = JsonParser.Parse(schemaJson);
         if (parsed.Value is null)
@@ -148,7 +148,7 @@ public sealed class StructuredOutputTypeAudit
         _ => null,
     };
 
-    private static IReadOnlyList<Finding> AuditType(Type type, string subject, string location, StructuredOutputRules rules, string? requiresEveryPropertySdk, (string Json, string Evidence)? sent)
+    private static IReadOnlyList<Finding> AuditType(Type type, Subject subject, string location, StructuredOutputRules rules, string? requiresEveryPropertySdk, (string Json, string Evidence)? sent)
     {
         var profile = rules.StrictProfile();
         var findings = new List<Finding>();

@@ -22,7 +22,7 @@ public static class ExposedSchemaAudit
         var audited = rules.Database.Rls.Schemas;
         foreach (var schema in snapshot.Exposed.Schemas)
         {
-            var subject = $"schema {schema}";
+            var subject = Subject.Schema(schema);
             var location = $"{database} (schema {schema})";
             var evidence = new List<string> { $"exposed according to {snapshot.Exposed.Source}", $"RLS audit schemas (database.rls.schemas): {string.Join(", ", audited)}" };
             if (audited.Contains(schema))

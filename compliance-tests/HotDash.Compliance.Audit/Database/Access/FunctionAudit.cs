@@ -27,7 +27,7 @@ public static class FunctionAudit
         var functions = snapshot.Functions.Where(f => f.Extension is null && inScope.Contains(f.Schema)).ToList();
         foreach (var function in functions)
         {
-            var subject = $"function {function.Signature}";
+            var subject = Subject.Function(function.Signature);
             var location = $"{database} (function {function.Signature})";
             var evidence = new List<string>
             {
@@ -71,7 +71,7 @@ public static class FunctionAudit
 
     private static void Callable(
         CatalogFunction function, CatalogSnapshot snapshot, Dictionary<string, FunctionExemption> exemptions,
-        string subject, string location, List<string> evidence, List<Finding> findings)
+        Subject subject, string location, List<string> evidence, List<Finding> findings)
     {
         if (function.IsTrigger)
         {
@@ -89,7 +89,7 @@ public static class FunctionAudit
         {
             evidence.Add($"exempt: {exemption.Reason}");
             findings.Add(new Finding(AuditRules.DefinerFunctionCallable, Severity.Pass, Concern, subject, location,
-                $"{function.Signature} is callable by {string.Join(", ", callers)} with {function.Owner}'s rights, and exempt by the rules: {exemption.Reason}", evidence));
+                $"{function.Signature} is callable by {string.Join(", ", callers)} with {function.Owner}'s rights, and exempt by the rules: {exemption.Reason}", evidence) { ExemptBecause = exemption.Reason });
             return;
         }
 

@@ -27,7 +27,7 @@ public static class PolicyAudit
             .ToList();
         foreach (var table in tables)
         {
-            var subject = $"table {table.QualifiedName}";
+            var subject = Subject.Table(table.QualifiedName);
             var location = $"{database} (table {table.QualifiedName})";
             var policies = snapshot.PoliciesOf(table).ToList();
             var before = findings.Count;
@@ -117,7 +117,7 @@ public static class PolicyAudit
     private static string? PublicReadReason(CatalogRelation table, RulesDocument rules) =>
         rules.Database.Rls.PublicRead.FirstOrDefault(e => RlsAudit.Names(table).Contains(e.Table))?.Reason;
 
-    private static Finding? AlwaysTrue(CatalogRelation table, CatalogPolicy policy, IReadOnlyList<PolicyAccess> accesses, CatalogSnapshot snapshot, RulesDocument rules, string subject, string location)
+    private static Finding? AlwaysTrue(CatalogRelation table, CatalogPolicy policy, IReadOnlyList<PolicyAccess> accesses, CatalogSnapshot snapshot, RulesDocument rules, Subject subject, string location)
     {
         var mine = accesses.Where(a => a.Policy == policy).ToList();
         var granted = mine.Where(a => a.Reach == Reach.Granted).Select(a => $"{a.Role} {Verb(a.Command)}").ToList();

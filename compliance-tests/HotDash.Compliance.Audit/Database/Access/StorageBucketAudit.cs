@@ -37,7 +37,7 @@ public static class StorageBucketAudit
         var policies = snapshot.PoliciesOf(objects).Where(p => p.Permissive && p.Covers('r')).ToList();
         foreach (var bucket in snapshot.Buckets)
         {
-            var subject = $"bucket {bucket.Id}";
+            var subject = Subject.Bucket(bucket.Id);
             var location = $"{database} (storage bucket '{bucket.Id}', public = {bucket.Public.ToString().ToLowerInvariant()})";
             var broad = new List<(CatalogPolicy Policy, List<string> Roles)>();
             foreach (var policy in policies)
