@@ -44,6 +44,9 @@ public sealed record Finding(
     /// <summary>Figures of the result by name (latency: p50, p95, max, avg in ms), for summaries and the comparison with the last run.</summary>
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 
+    /// <summary>The row-level security policy a finding on a table is about (HD5006), by name; null otherwise.</summary>
+    public string? Policy { get; init; }
+
     /// <summary>The declared exemption that made it pass, with its reason; null when none applied.</summary>
     public string? ExemptBecause { get; init; }
 

@@ -58,7 +58,7 @@ public static class ExposureProver
             case AuditRules.AlwaysTruePolicy when Relation(snapshot, finding.About) is { } table:
             {
                 var access = PolicyAudit.Accesses(table, snapshot, rules)
-                    .Where(a => a.Reach == PolicyAudit.Reach.Granted && finding.Message.Contains($"\"{a.Policy.Name}\"", StringComparison.Ordinal))
+                    .Where(a => a.Reach == PolicyAudit.Reach.Granted && a.Policy.Name == finding.Policy)
                     .OrderBy(a => a.Command switch { 'w' => 0, 'd' => 1, 'a' => 2, _ => 3 })
                     .FirstOrDefault();
                 return access is null ? null : await WriteAsync(connection, table, access, snapshot, cancellationToken).ConfigureAwait(false);

@@ -69,6 +69,7 @@ public static class ReportWriter
                 evidence = f.Evidence,
                 chart = f.Chart,
                 metrics = f.Metrics,
+                policy = f.Policy,
                 exemptBecause = f.ExemptBecause,
                 help = f.HelpLink,
             }),

@@ -145,7 +145,7 @@ public static class PolicyAudit
             $"Policy \"{policy.Name}\" on {table.QualifiedName} is always true ({usingText}; {checkText}): it {effect}. " +
             $"Fix: tie it to the caller, e.g. USING ((select auth.uid()) = <owner column>) WITH CHECK ((select auth.uid()) = <owner column>), limit it to the commands meant (FOR SELECT), " +
             $"or, for a table anyone may read, declare it in database.rls.publicRead with the reason.",
-            evidence);
+            evidence) { Policy = policy.Name };
     }
 
     private static readonly (char Command, TablePrivileges Privilege, string Verb)[] Operations =
