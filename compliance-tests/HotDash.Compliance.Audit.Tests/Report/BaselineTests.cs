@@ -16,6 +16,20 @@ public class BaselineTests
 
     private static Finding Failing(string rule, string concern, string subject) => new(rule, Severity.Error, concern, subject, "somewhere", "message", []);
 
+    /// <summary>The settings of an audit of the sample's fly.toml and types with this baseline, and its report folder.</summary>
+    private static (AuditSettings Settings, string Reports) OnTheSample(string baseline, Dictionary<string, string> more)
+    {
+        var reports = Directory.CreateTempSubdirectory("hotdash-baseline-run-").FullName;
+        var variables = new Dictionary<string, string>(more)
+        {
+            ["HOTDASH_REPO_ROOT"] = Repository.PathOf("samples"),
+            ["HOTDASH_RULES"] = Repository.PathOf("samples", "hotdash.rules.json"),
+            ["HOTDASH_REPORT_DIR"] = reports,
+            ["HOTDASH_BASELINE_REPORT"] = baseline,
+        };
+        return (AuditSettings.FromVariables(name => variables.GetValueOrDefault(name)), reports);
+    }
+
     private static string Write(params Finding[] findings)
     {
         var directory = Directory.CreateTempSubdirectory("hotdash-baseline-").FullName;
@@ -53,17 +67,7 @@ public class BaselineTests
     {
         // The adopter's case: the last report had database findings; today's password is wrong.
         var baseline = Write(Failing("HD5001", "rls", "table public.a"), Failing("HD6001", "provider", "database"));
-        var reports = Directory.CreateTempSubdirectory("hotdash-baseline-run-").FullName;
-        var settings = AuditSettings.FromVariables(name => name switch
-        {
-            "HOTDASH_REPO_ROOT" => Repository.PathOf("samples"),
-            "HOTDASH_RULES" => Repository.PathOf("samples", "hotdash.rules.json"),
-            "HOTDASH_REPORT_DIR" => reports,
-            "HOTDASH_BASELINE_REPORT" => baseline,
-            "HOTDASH_DATABASE_URL" => "postgres://auditor:s3cr3t-Pa55@127.0.0.1:1/hotdash",
-            "HOTDASH_CONNECT_TIMEOUT_SECONDS" => "2",
-            _ => null,
-        });
+        var (settings, reports) = OnTheSample(baseline, new() { ["HOTDASH_DATABASE_URL"] = "postgres://auditor:s3cr3t-Pa55@127.0.0.1:1/hotdash", ["HOTDASH_CONNECT_TIMEOUT_SECONDS"] = "2" });
         var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
 
         outcome.Report.Passed.Should().BeFalse();
@@ -123,15 +127,7 @@ public class BaselineTests
     public async Task The_audit_puts_the_comparison_in_the_summary_the_json_and_the_markdown()
     {
         var baseline = Write(Error("HD7001", "hotdash-chatwoot/worker"), Error("HD7004", "gone/app"));
-        var reports = Directory.CreateTempSubdirectory("hotdash-baseline-run-").FullName;
-        var settings = AuditSettings.FromVariables(name => name switch
-        {
-            "HOTDASH_REPO_ROOT" => Repository.PathOf("samples"),
-            "HOTDASH_RULES" => Repository.PathOf("samples", "hotdash.rules.json"),
-            "HOTDASH_REPORT_DIR" => reports,
-            "HOTDASH_BASELINE_REPORT" => baseline,
-            _ => null,
-        });
+        var (settings, reports) = OnTheSample(baseline, []);
         var outcome = await AuditRunner.RunAsync(settings, TestContext.Current.CancellationToken);
         outcome.Report.SinceBaseline!.Fixed.Should().Equal("HD7004 gone/app");
         outcome.Report.SinceBaseline.Persisting.Should().Contain("HD7001 hotdash-chatwoot/worker");
