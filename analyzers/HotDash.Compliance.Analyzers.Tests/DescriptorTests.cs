@@ -19,7 +19,7 @@ public class DescriptorTests
     public void Each_descriptor_links_to_its_existing_docs_page(string id)
     {
         var descriptor = AllDescriptors().Single(d => d.Id == id);
-        descriptor.HelpLinkUri.Should().Be(Descriptors.HelpLinkBase + id + ".md");
+        descriptor.HelpLinkUri.Should().Be($"https://github.com/hotdash-dev/HotDash.Compliance/blob/main/docs/rules/{id}.md");
         var page = Repository.PathOf("docs", "rules", id + ".md");
         File.Exists(page).Should().BeTrue($"{id} links to docs/rules/{id}.md");
         var text = File.ReadAllText(page);

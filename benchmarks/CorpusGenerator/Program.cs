@@ -44,6 +44,7 @@ System.IO.File.WriteAllText(Path.Combine(output, "Corpus.csproj"), $"""
         <PackageReference Include="Microsoft.Extensions.AI" Version="10.11.0" />
         <PackageReference Include="OpenAI" Version="2.15.0" />
         <ProjectReference Include="{analyzers}/HotDash.Compliance.Analyzers/HotDash.Compliance.Analyzers.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+        <ProjectReference Include="{analyzers}/../core/HotDash.Compliance.Core/HotDash.Compliance.Core.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
         <AdditionalFiles Include="BannedSymbols.txt" />
       </ItemGroup>
       <Import Project="{analyzers}/HotDash.Compliance.Analyzers.Package/build/HotDash.Compliance.Analyzers.targets" />

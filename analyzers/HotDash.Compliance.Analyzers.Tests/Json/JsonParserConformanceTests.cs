@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
 
 namespace HotDash.Compliance.Analyzers.Tests.Json;
 

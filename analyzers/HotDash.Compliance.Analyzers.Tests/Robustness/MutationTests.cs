@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
 using HotDash.Compliance.Analyzers.Rules;
 using HotDash.Compliance.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Diagnostics;

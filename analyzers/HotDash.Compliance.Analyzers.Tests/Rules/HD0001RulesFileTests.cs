@@ -51,6 +51,11 @@ public class HD0001RulesFileTests
             Expected(1, 100, 1, 107, "$.configuration.secretPatterns[0].pattern", "not a valid .NET regular expression: Invalid pattern '([a-z' at offset 5. Unterminated [] set."));
 
     [Fact]
+    public Task An_invalid_secret_regex_in_a_file_that_extends_the_built_in_rules_is_reported_at_its_own_path() =>
+        Verify.VerifyAsync("class C { }", """{ "version": 1, "extends": "hotdash:canonical", "configuration": { "secretPatterns": [ { "id": "x", "description": "d", "pattern": "([a-z" } ] } }""",
+            Expected(1, 132, 1, 139, "$.configuration.secretPatterns[0].pattern", "not a valid .NET regular expression: Invalid pattern '([a-z' at offset 5. Unterminated [] set."));
+
+    [Fact]
     public Task While_the_rules_file_is_invalid_the_defaults_still_apply() =>
         VerifyHD1001.VerifyAsync(
             """class C { string? M() => System.Environment.GetEnvironmentVariable({|HD1001:"SHOPIFY_ADMIN_TOKEN"|}); }""",

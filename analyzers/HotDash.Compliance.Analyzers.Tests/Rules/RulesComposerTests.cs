@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Rules;
+using HotDash.Compliance.Rules;
 
 namespace HotDash.Compliance.Analyzers.Tests.Rules;
 
@@ -15,7 +16,7 @@ public class RulesComposerTests
             var target = RulesComposer.RelativeTarget(reference, from.Origin);
             if (target is null)
             {
-                return (RulesLoader.Canonical, null);
+                return (BuiltInRules.Canonical, null);
             }
 
             return byPath.TryGetValue(target, out var text) ? (new RulesText(target, text), null) : (null, $"{target} is not there");
@@ -195,11 +196,11 @@ public class RulesComposerTests
     [Fact]
     public void Every_array_of_named_entries_in_the_schema_says_by_what_it_merges()
     {
-        var schema = HotDash.Compliance.Analyzers.Json.JsonParser.Parse(Repository.Read("rules", "canonical-stack.schema.json")).Value!;
+        var schema = HotDash.Compliance.Json.JsonParser.Parse(Repository.Read("rules", "canonical-stack.schema.json")).Value!;
         var unkeyed = new List<string>();
-        void Walk(HotDash.Compliance.Analyzers.Json.JsonValue node, string path)
+        void Walk(HotDash.Compliance.Json.JsonValue node, string path)
         {
-            if (node.Kind != HotDash.Compliance.Analyzers.Json.JsonKind.Object)
+            if (node.Kind != HotDash.Compliance.Json.JsonKind.Object)
             {
                 return;
             }

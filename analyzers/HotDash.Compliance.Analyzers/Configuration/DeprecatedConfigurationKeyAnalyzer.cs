@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Diagnostics;
 using HotDash.Compliance.Analyzers.Operations;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
 using HotDash.Compliance.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;

@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text.RegularExpressions;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
+using HotDash.Compliance.Rules;
 
 namespace HotDash.Compliance.Analyzers.Rules;
 
@@ -34,27 +33,17 @@ internal sealed class RulesLoadResult
 }
 
 /// <summary>
-/// Loads a rules file: JSON syntax, then the embedded JSON Schema, then what a schema cannot say
-/// (a secret pattern must be a valid regular expression). Any problem rejects the whole file, so a
+/// Loads a rules file through the core's composer: JSON syntax, then the embedded JSON Schema, then what a schema
+/// cannot say (<see cref="RulesBeyondSchema"/>), as the audit does. Any problem rejects the whole file, so a
 /// half-understood rules file never silently weakens the checks.
 /// </summary>
 internal static class RulesLoader
 {
-    public const string DefaultsOrigin = "built-in defaults";
-
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
-
-    private static readonly Lazy<JsonValue> SchemaRoot = new(() => JsonParser.Parse(ReadResource("canonical-stack.schema.json")).Value!);
-
-    private static readonly Lazy<JsonSchemaSubsetValidator> Schema = new(() => new JsonSchemaSubsetValidator(SchemaRoot.Value));
-
-    private static readonly Lazy<RulesText> CanonicalText = new(() => new RulesText(RulesComposer.Canonical, ReadResource("canonical-stack.json")));
-
-    private static readonly Lazy<JsonValue?> CanonicalStructuredOutputs = new(() => JsonParser.Parse(CanonicalText.Value.Text).Value?.Get("structuredOutputs"));
+    public const string DefaultsOrigin = BuiltInRules.Origin;
 
     private static readonly Lazy<HotDashRules> BuiltInDefaults = new(() =>
     {
-        var result = Load(ReadResource("canonical-stack.json"), DefaultsOrigin);
+        var result = Load(BuiltInRules.Text, DefaultsOrigin);
 
         // The defaults are the repository's own rules file, validated by the test suite; an
         // unloadable copy would be a packaging bug, and an empty rule set is the safe reaction.
@@ -71,7 +60,7 @@ internal static class RulesLoader
         {
             if (RulesComposer.RelativeTarget(reference, from.Origin) is null)
             {
-                return (CanonicalText.Value, null);
+                return (BuiltInRules.Canonical, null);
             }
 
             extendsAFile = true;
@@ -80,12 +69,9 @@ internal static class RulesLoader
         return extendsAFile ? result.AsExtendingAFile() : result;
     }
 
-    /// <summary>The built-in canonical rules, for an <c>extends</c> resolver.</summary>
-    public static RulesText Canonical => CanonicalText.Value;
-
     public static RulesLoadResult Load(RulesText file, Func<string, RulesText, (RulesText? Document, string? Missing)> resolve)
     {
-        var composed = RulesComposer.Compose(file, resolve, Schema.Value, SchemaRoot.Value);
+        var composed = RulesComposer.Compose(file, resolve, BuiltInRules.Schema, BuiltInRules.SchemaRoot);
         if (composed.Problems.Count > 0)
         {
             return new RulesLoadResult(null, composed.Problems.ToImmutableArray(), composed);
@@ -94,9 +80,7 @@ internal static class RulesLoader
         var root = composed.Root!;
         var origin = file.Origin;
 
-        var problems = new List<JsonProblem>();
         var configuration = root.Get("configuration");
-
         var deprecated = configuration is null
             ? ImmutableArray<DeprecatedKey>.Empty
             : configuration.GetItems("deprecatedKeys")
@@ -106,23 +90,9 @@ internal static class RulesLoader
                     k.GetString("replacement")!))
                 .ToImmutableArray();
 
-        var secrets = ImmutableArray.CreateBuilder<SecretPattern>();
-        var index = 0;
-        foreach (var s in configuration?.GetItems("secretPatterns") ?? [])
-        {
-            var patternValue = s.Get("pattern")!;
-            try
-            {
-                var regex = new Regex(patternValue.Text!, RegexOptions.CultureInvariant, RegexTimeout);
-                secrets.Add(new SecretPattern(s.GetString("id")!, s.GetString("description")!, regex, s.GetString("hint")));
-            }
-            catch (ArgumentException e)
-            {
-                problems.Add(new JsonProblem($"$.configuration.secretPatterns[{index}].pattern", $"not a valid .NET regular expression: {e.Message}", patternValue));
-            }
-
-            index++;
-        }
+        var secrets = (configuration?.GetItems("secretPatterns") ?? [])
+            .Select(s => new SecretPattern(s.GetString("id")!, s.GetString("description")!, RulesBeyondSchema.SecretRegex(s.GetString("pattern")!), s.GetString("hint")))
+            .ToImmutableArray();
 
         var banned = root.GetItems("bannedApis")
             .Select(b => new BannedApi(b.GetString("symbol")!, b.GetString("message")!))
@@ -139,22 +109,13 @@ internal static class RulesLoader
                     .ToImmutableArray());
 
         var structured = root.Get("structuredOutputs");
-        var profile = HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(structured, CanonicalStructuredOutputs.Value, out var profileProblem);
-        if (profileProblem is { } undeclared)
-        {
-            problems.Add(new JsonProblem("$.structuredOutputs.profile", undeclared.Message, undeclared.At));
-        }
-
         var structuredOutputs = structured is null
             ? StructuredOutputRules.None
-            : new StructuredOutputRules(structured.GetItems("entryPoints").Select(ReadEntryPoint).ToImmutableArray(), profile);
+            : new StructuredOutputRules(
+                structured.GetItems("entryPoints").Select(ReadEntryPoint).ToImmutableArray(),
+                HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(structured, BuiltInRules.StructuredOutputs, out _));
 
-        if (problems.Count > 0)
-        {
-            return new RulesLoadResult(null, problems.ToImmutableArray(), composed);
-        }
-
-        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets.ToImmutable(), banned, database, structuredOutputs), ImmutableArray<JsonProblem>.Empty, composed);
+        return new RulesLoadResult(new HotDashRules(origin, deprecated, secrets, banned, database, structuredOutputs), ImmutableArray<JsonProblem>.Empty, composed);
     }
 
     private static EntryPoint ReadEntryPoint(JsonValue entry)
@@ -172,14 +133,5 @@ internal static class RulesLoader
             entry.Get("strictWhenAdditionalProperty")?.GetString("key"),
             entry.GetBoolean("generatedSchemaRequiresEveryProperty") ?? false,
             entry.GetString("generatedSchemaValidationKeywords") == "sent");
-    }
-
-    private static string ReadResource(string name)
-    {
-        var assembly = typeof(RulesLoader).GetTypeInfo().Assembly;
-        using var stream = assembly.GetManifestResourceStream("HotDash.Compliance." + name)
-            ?? throw new InvalidOperationException($"embedded resource '{name}' is missing from {assembly.GetName().Name}");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using HotDash.Compliance.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -93,7 +94,7 @@ internal static class RulesProvider
         var target = RulesComposer.RelativeTarget(reference, from.Origin);
         if (target is null)
         {
-            return (RulesLoader.Canonical, null);
+            return (BuiltInRules.Canonical, null);
         }
 
         var file = files.FirstOrDefault(f => string.Equals(NormalizedPath(f.Path), target, StringComparison.Ordinal));

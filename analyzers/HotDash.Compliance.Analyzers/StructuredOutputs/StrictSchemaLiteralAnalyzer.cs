@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text.RegularExpressions;
 using HotDash.Compliance.Analyzers.Diagnostics;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
 using HotDash.Compliance.Analyzers.Rules;
 using HotDash.Compliance.StructuredOutputs;
 using Microsoft.CodeAnalysis;

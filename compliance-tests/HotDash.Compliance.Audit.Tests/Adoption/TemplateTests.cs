@@ -40,10 +40,19 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
         }
 
         using (var zip = ZipFile.OpenRead(Path.Combine(created.Feed, $"HotDash.Compliance.Audit.{created.Version}.nupkg")))
-        using (var schema = new StreamReader(zip.GetEntry("schema/hotdash.rules.schema.json")!.Open()))
         {
-            schema.ReadToEnd().Should().Be(Repository.Read("rules", "canonical-stack.schema.json"));
+            using (var schema = new StreamReader(zip.GetEntry("schema/hotdash.rules.schema.json")!.Open()))
+            {
+                schema.ReadToEnd().Should().Be(Repository.Read("rules", "canonical-stack.schema.json"));
+            }
+
+            // The core ships inside the engine package (it is internal to both halves), not as a package of its own.
+            zip.Entries.Select(e => e.FullName).Where(e => e.EndsWith(".dll", StringComparison.Ordinal)).Should().BeEquivalentTo(
+                "lib/net10.0/HotDash.Compliance.Audit.dll", "lib/net10.0/HotDash.Compliance.Core.dll");
         }
+
+        created.Nuspec("HotDash.Compliance.Audit").Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => e.Attribute("id")!.Value).Should().NotContain(id => id.StartsWith("HotDash.", StringComparison.Ordinal));
 
         var dependencies = created.Nuspec("HotDash.Compliance.Suite").Descendants().Where(e => e.Name.LocalName == "dependency")
             .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using HotDash.Compliance.Analyzers.Rules;
+using HotDash.Compliance.Rules;
 using HotDash.Compliance.Audit.Rules;
 
 namespace HotDash.Compliance.Audit.Tests.Rules;
@@ -30,7 +31,7 @@ public sealed class ExtendedRulesTests : IDisposable
     {
         var path = Repository.PathOf("samples", "hotdash.rules.json");
         var audit = RulesFile.Load(path).Document;
-        var analyzers = RulesLoader.Load(new RulesText(path, File.ReadAllText(path)), (reference, _) => (RulesLoader.Canonical, null));
+        var analyzers = RulesLoader.Load(new RulesText(path, File.ReadAllText(path)), (reference, _) => (BuiltInRules.Canonical, null));
         analyzers.Problems.Should().BeEmpty();
 
         audit.Configuration.DeprecatedKeys.Select(k => k.Key).Should().Equal(analyzers.Rules!.DeprecatedKeys.Select(k => k.Key)).And.Contain("SHOPIFY_ADMIN_TOKEN");

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Rules;
+using HotDash.Compliance.Rules;
 using HotDash.Compliance.Audit.Rules;
 using HotDash.Compliance.Audit.Tests.Infrastructure;
 
@@ -102,6 +103,29 @@ public class RulesFileTests
         problem.Message.Should().Be("invalid JSON: " + analyzer.Message.Replace("invalid JSON: ", string.Empty, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// What the schema cannot say is asked of the core by both halves: a secret pattern .NET cannot compile is refused
+    /// by the audit too, at the pattern, in the analyzers' words (HD0001's test has the same file), and for a file
+    /// that extends the built-in rules as well.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_invalid_secret_regex_is_refused_at_the_pattern_as_the_analyzers_refuse_it(bool extends)
+    {
+        var json = """{ "version": 1, "configuration": { "secretPatterns": [ { "id": "x", "description": "d", "pattern": "([a-z" } ] } }""";
+        if (extends)
+        {
+            json = json.Replace("\"version\": 1,", "\"version\": 1, \"extends\": \"hotdash:canonical\",", StringComparison.Ordinal);
+        }
+
+        var parse = () => RulesFile.Parse(json, "inline.json");
+        var problem = parse.Should().Throw<RulesFileException>().Which.Problems.Single();
+        problem.Path.Should().Be("$.configuration.secretPatterns[0].pattern", "the path is the file's own, not the merge's");
+        problem.Message.Should().Be("not a valid .NET regular expression: Invalid pattern '([a-z' at offset 5. Unterminated [] set.");
+        (problem.Line, problem.Column).Should().Be((1, json.IndexOf("\"([a-z\"", StringComparison.Ordinal) + 1));
+    }
+
     [Fact]
     public void A_missing_file_is_reported_by_path()
     {
@@ -114,7 +138,7 @@ public class RulesFileTests
     {
         var schema = System.Text.Json.JsonDocument.Parse(RulesFile.SchemaText);
         var used = Keywords(schema.RootElement).ToHashSet();
-        used.Should().BeSubsetOf(HotDash.Compliance.Analyzers.Json.JsonSchemaSubsetValidator.SupportedKeywords);
+        used.Should().BeSubsetOf(HotDash.Compliance.Json.JsonSchemaSubsetValidator.SupportedKeywords);
     }
 
     [Fact]

@@ -28,12 +28,12 @@ public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResul
                 }
             }
 
-            Add(AuditRules.AlwaysTruePolicy, "table an API role can read or change in full through an always-true policy", "tables an API role can read or change in full through always-true policies");
-            Add(AuditRules.PolicyTrustsUserMetadata, "table whose policy trusts user-editable metadata", "tables whose policies trust user-editable metadata");
-            Add(AuditRules.DefinerFunctionCallable, "function an API role can call with its owner's rights", "functions an API role can call with their owners' rights");
-            Add(AuditRules.PrivateRelationExposed, "view exposing a private relation", "views exposing private relations");
-            Add(AuditRules.BucketListable, "public bucket anyone can list", "public buckets anyone can list");
-            Add(AuditRules.ExposedSchemaNotAudited, "exposed schema the RLS audit does not cover", "exposed schemas the RLS audit does not cover");
+            Add(RuleIds.AlwaysTruePolicy, "table an API role can read or change in full through an always-true policy", "tables an API role can read or change in full through always-true policies");
+            Add(RuleIds.PolicyTrustsUserMetadata, "table whose policy trusts user-editable metadata", "tables whose policies trust user-editable metadata");
+            Add(RuleIds.DefinerFunctionCallable, "function an API role can call with its owner's rights", "functions an API role can call with their owners' rights");
+            Add(RuleIds.PrivateRelationExposed, "view exposing a private relation", "views exposing private relations");
+            Add(RuleIds.BucketListable, "public bucket anyone can list", "public buckets anyone can list");
+            Add(RuleIds.ExposedSchemaNotAudited, "exposed schema the RLS audit does not cover", "exposed schemas the RLS audit does not cover");
             var scope = $" (roles {string.Join(", ", Snapshot.ApiRoles)}; exposed schemas {string.Join(", ", Snapshot.Exposed.Schemas)})";
             return parts.Count == 0
                 ? "API access: no always-true policy, no policy on user metadata, no callable definer function, no exposed private relation, no listable bucket" + scope

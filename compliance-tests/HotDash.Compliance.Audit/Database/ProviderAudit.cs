@@ -89,26 +89,26 @@ public sealed class ProviderAudit
         if (wrongHost is not null)
         {
             var inside = insideProviders.Count > 0 ? $" (inside it looks like {string.Join(" and ", insideProviders)}, but the host decides where the data lives)" : string.Empty;
-            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Error, Concern, Subject, location,
+            return new Finding(RuleIds.WrongDatabaseProvider, Severity.Error, Concern, Subject, location,
                 $"The database is hosted on {wrongHost}, not on the declared provider {declared}{inside}; {Forbidden(rules, wrongHost)}Fix: {fix}.", evidence);
         }
 
         var forbiddenInside = insideProviders.FirstOrDefault(p => !string.Equals(p, declared, StringComparison.Ordinal));
         if (forbiddenInside is not null)
         {
-            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Error, Concern, Subject, location,
+            return new Finding(RuleIds.WrongDatabaseProvider, Severity.Error, Concern, Subject, location,
                 $"The database shows the signature of {forbiddenInside}, not of the declared provider {declared}; {Forbidden(rules, forbiddenInside)}Fix: {fix}.", evidence);
         }
 
         if (declared is null)
         {
-            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location, "The rules declare no database provider.", evidence);
+            return new Finding(RuleIds.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location, "The rules declare no database provider.", evidence);
         }
 
         if (hostProviders.Contains(declared))
         {
             evidence.Add("confidence: high (the host is the provider's)");
-            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location,
+            return new Finding(RuleIds.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location,
                 $"The database is {declared}, as declared: its host is {declared}'s (confidence: high).", evidence);
         }
 
@@ -117,14 +117,14 @@ public sealed class ProviderAudit
             var declaredArtifacts = database.Providers.First(p => p.Name == declared).PlatformSignals.Any();
             var confidence = declaredArtifacts ? "medium (the provider's platform artifacts are inside; the host is not one of its known hosts)" : "low (only names: the rules declare no platform artifacts for it)";
             evidence.Add($"confidence: {confidence}");
-            return new Finding(AuditRules.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location,
+            return new Finding(RuleIds.WrongDatabaseProvider, Severity.Pass, Concern, Subject, location,
                 $"The database is {declared}, as declared, judged from inside (confidence: {confidence}).", evidence);
         }
 
         var namesOnly = insideProviders.Contains(declared)
             ? $" It has {declared}'s names (schemas, roles) but not its platform artifacts, which any PostgreSQL can imitate."
             : string.Empty;
-        return new Finding(AuditRules.WrongDatabaseProvider, Severity.Error, Concern, Subject, location,
+        return new Finding(RuleIds.WrongDatabaseProvider, Severity.Error, Concern, Subject, location,
             $"Cannot confirm that the database is {declared}: neither its host nor its platform artifacts are {declared}'s.{namesOnly} Fix: {fix}, or add the host pattern to the rules if this is {declared}.", evidence);
     }
 

@@ -67,7 +67,7 @@ public sealed class RlsAudit
 
     /// <summary>HD5005: an exemption that names nothing that exists would silently cover a future object of that name.</summary>
     public static Finding StaleExemption(string name, string reason, string rulesPath, string where) =>
-        new(AuditRules.StaleExemption, Severity.Warning, Concern, $"exemption {name}", $"rules file: {rulesPath}",
+        new(RuleIds.StaleExemption, Severity.Warning, Concern, $"exemption {name}", $"rules file: {rulesPath}",
             $"The rules exempt {name} ({rulesPath}), but nothing of that name exists in the {where}; remove the exemption so it cannot cover a future object of that name.",
             [$"reason given: {reason}"]);
 
@@ -95,7 +95,7 @@ public sealed class RlsAudit
         if (table.Extension is not null)
         {
             evidence.Add($"member of extension {table.Extension}");
-            return new Finding(AuditRules.TableWithoutRls, Severity.Info, Concern, subject, location,
+            return new Finding(RuleIds.TableWithoutRls, Severity.Info, Concern, subject, location,
                 $"{table.QualifiedName} is owned by extension '{table.Extension}' and left out of the RLS audit: the extension manages it, and its upgrades would undo changes.",
                 evidence);
         }
@@ -105,7 +105,7 @@ public sealed class RlsAudit
         {
             evidence.Add($"exempt: {exemption.Reason}");
             var what = table.RlsEnabled ? "has RLS and no policy (deny-all for the API)" : "has no RLS";
-            return new Finding(table.RlsEnabled ? AuditRules.RlsWithoutPolicy : AuditRules.TableWithoutRls, Severity.Pass, Concern, subject, location,
+            return new Finding(table.RlsEnabled ? RuleIds.RlsWithoutPolicy : RuleIds.TableWithoutRls, Severity.Pass, Concern, subject, location,
                 $"{table.QualifiedName} {what} and is exempt by the rules: {exemption.Reason}", evidence) { ExemptBecause = exemption.Reason };
         }
 
@@ -115,7 +115,7 @@ public sealed class RlsAudit
 
         if (!table.RlsEnabled && policies > 0)
         {
-            return new Finding(AuditRules.PoliciesWithoutRls, Severity.Error, Concern, subject, location,
+            return new Finding(RuleIds.PoliciesWithoutRls, Severity.Error, Concern, subject, location,
                 $"{table.QualifiedName} has {policies} polic{(policies == 1 ? "y" : "ies")} but row-level security is disabled, so none of them applies.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY;",
                 evidence);
         }
@@ -128,7 +128,7 @@ public sealed class RlsAudit
                 evidence.Add($"API roles with rights on it today: {string.Join(", ", readers.Select(r => $"{r} ({Describe(table.PrivilegesOf(r))})"))}");
             }
 
-            return new Finding(AuditRules.TableWithoutRls, Severity.Error, Concern, subject, location,
+            return new Finding(RuleIds.TableWithoutRls, Severity.Error, Concern, subject, location,
                 $"{char.ToUpperInvariant(kindName[0])}{kindName[1..]} {table.QualifiedName} does not have row-level security enabled: every role with table rights reads every row.{partitionNote} Fix: ALTER TABLE {table.QualifiedName} ENABLE ROW LEVEL SECURITY; then add policies (CREATE POLICY ...).",
                 evidence);
         }
@@ -143,13 +143,13 @@ public sealed class RlsAudit
             };
             var stillRead = StillReadBy(table, snapshot);
             evidence.Add($"still read by: {string.Join(", ", stillRead)}");
-            return new Finding(AuditRules.RlsWithoutPolicy, severity, Concern, subject, location,
+            return new Finding(RuleIds.RlsWithoutPolicy, severity, Concern, subject, location,
                 $"{table.QualifiedName} has row-level security enabled but no policy, so it denies every row to every role RLS applies to{(snapshot.ApiRoles.Count > 0 ? $" (the API roles {string.Join(", ", snapshot.ApiRoles)} among them)" : string.Empty)}, while {string.Join(", ", stillRead)} still read every row past RLS. " +
                 $"If the API is meant to be locked out, say so in the rules (database.rls.exemptions, with the reason); otherwise add CREATE POLICY ... ON {table.QualifiedName}.",
                 evidence);
         }
 
-        return new Finding(AuditRules.TableWithoutRls, Severity.Pass, Concern, subject, location,
+        return new Finding(RuleIds.TableWithoutRls, Severity.Pass, Concern, subject, location,
             $"{table.QualifiedName} has row-level security enabled with {policies} polic{(policies == 1 ? "y" : "ies")}.", evidence);
     }
 

@@ -33,7 +33,7 @@ public sealed class ViewSecurityAudit
             var evidence = new List<string> { $"relkind = '{view.Kind}'", $"reloptions = {(view.Options.Count == 0 ? "(none)" : string.Join(",", view.Options))}", $"server version {snapshot.ServerVersion}" };
             if (view.Kind == 'm')
             {
-                findings.Add(new Finding(AuditRules.ViewBypassesRls, Severity.Error, Concern, Subject.View(name), location,
+                findings.Add(new Finding(RuleIds.ViewBypassesRls, Severity.Error, Concern, Subject.View(name), location,
                     $"Materialized view {name} stores rows computed with its owner's rights, bypassing RLS for everyone who can select from it. Move it out of the exposed schemas, or revoke SELECT from client roles.",
                     evidence));
                 continue;
@@ -41,7 +41,7 @@ public sealed class ViewSecurityAudit
 
             if (view.SecurityInvoker)
             {
-                findings.Add(new Finding(AuditRules.ViewBypassesRls, Severity.Pass, Concern, Subject.View(name), location,
+                findings.Add(new Finding(RuleIds.ViewBypassesRls, Severity.Pass, Concern, Subject.View(name), location,
                     $"View {name} runs with the caller's rights (security_invoker), so RLS applies.", evidence));
             }
             else
@@ -49,7 +49,7 @@ public sealed class ViewSecurityAudit
                 var fix = supportsInvoker
                     ? $"ALTER VIEW {name} SET (security_invoker = true);"
                     : "upgrade to PostgreSQL 15 or later for security_invoker, or revoke SELECT on it from client roles";
-                findings.Add(new Finding(AuditRules.ViewBypassesRls, Severity.Error, Concern, Subject.View(name), location,
+                findings.Add(new Finding(RuleIds.ViewBypassesRls, Severity.Error, Concern, Subject.View(name), location,
                     $"View {name} runs with its owner's rights and bypasses the RLS of the tables it reads. Fix: {fix}", evidence));
             }
         }

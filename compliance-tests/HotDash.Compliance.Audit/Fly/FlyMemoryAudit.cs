@@ -66,7 +66,7 @@ public sealed class FlyMemoryAudit
                 var missing = e.Line == 0;
                 foreach (var process in app.Processes)
                 {
-                    findings.Add(new Finding(missing ? AuditRules.FlyDeclarationMissing : AuditRules.FlyConfigInvalid, Severity.Error, Concern, GroupSubject(app.Name, process.Group),
+                    findings.Add(new Finding(missing ? RuleIds.FlyDeclarationMissing : RuleIds.FlyConfigInvalid, Severity.Error, Concern, GroupSubject(app.Name, process.Group),
                         missing ? path : $"{e.File}:{e.Line}:{e.Column}",
                         missing
                             ? $"The rules name app '{app.Name}' with its fly.toml at {app.Config} (under HOTDASH_REPO_ROOT), but there is no such file. Fix the path in the rules, or set HOTDASH_REPO_ROOT."
@@ -79,7 +79,7 @@ public sealed class FlyMemoryAudit
 
             if (config.AppName is { } declared && !string.Equals(declared, app.Name, StringComparison.Ordinal))
             {
-                findings.Add(new Finding(AuditRules.FlyDeclarationMissing, Severity.Error, Concern, appSubject, $"{path}:1",
+                findings.Add(new Finding(RuleIds.FlyDeclarationMissing, Severity.Error, Concern, appSubject, $"{path}:1",
                     $"The rules name app '{app.Name}', but {app.Config} declares app = '{declared}'. Point the rules at the right fly.toml, or fix the app name.",
                     [$"fly.toml app = '{declared}'"]));
             }
@@ -102,13 +102,13 @@ public sealed class FlyMemoryAudit
         if (!TryMinimum(process.MinMemory, out var minimum))
         {
             // The schema validates minMemory; a value it lets through but flyctl's units reject is still reported.
-            findings.Add(new Finding(AuditRules.FlyConfigInvalid, Severity.Error, Concern, subject, "rules file: fly.apps", $"minMemory {process.MinMemory} of {subject} is not a memory size.", []));
+            findings.Add(new Finding(RuleIds.FlyConfigInvalid, Severity.Error, Concern, subject, "rules file: fly.apps", $"minMemory {process.MinMemory} of {subject} is not a memory size.", []));
             return;
         }
 
         if (!config.Groups.Contains(process.Group))
         {
-            findings.Add(new Finding(AuditRules.FlyDeclarationMissing, Severity.Error, Concern, subject, $"{path}:{config.ProcessesLine}",
+            findings.Add(new Finding(RuleIds.FlyDeclarationMissing, Severity.Error, Concern, subject, $"{path}:{config.ProcessesLine}",
                 $"The rules require process group '{process.Group}' of app '{app.Name}' to have at least {minimum} MB, but fly.toml declares no such group (groups: {string.Join(", ", config.Groups)}). Add it to [processes], or fix the rules.",
                 [$"groups in fly.toml: {string.Join(", ", config.Groups)}"]));
             return;
@@ -119,24 +119,24 @@ public sealed class FlyMemoryAudit
         var evidence = size.Evidence.Append($"required: at least {minimum} MB").ToList();
         if (size.Error is not null)
         {
-            findings.Add(new Finding(AuditRules.FlyConfigInvalid, Severity.Error, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.FlyConfigInvalid, Severity.Error, Concern, subject, location,
                 $"fly.toml sizes process group '{process.Group}' of app '{app.Name}' with a value flyctl rejects: {size.Error}.", evidence));
         }
         else if (size.MemoryMb is null)
         {
-            findings.Add(new Finding(AuditRules.FlyDeclarationMissing, Severity.Error, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.FlyDeclarationMissing, Severity.Error, Concern, subject, location,
                 $"fly.toml gives process group '{process.Group}' of app '{app.Name}' no size at all: no [[vm]] section names it and none applies to every group, so `fly deploy` leaves its machines at whatever size they have (and `fly scale` falls back to shared-cpu-1x, 256 MB). The rules require at least {minimum} MB: add [[vm]] with processes = [\"{process.Group}\"] and memory = \"{minimum}mb\".",
                 evidence));
         }
         else if (size.MemoryMb < minimum)
         {
-            findings.Add(new Finding(AuditRules.FlyMemoryBelowMinimum, Severity.Error, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.FlyMemoryBelowMinimum, Severity.Error, Concern, subject, location,
                 $"Process group '{process.Group}' of app '{app.Name}' is declared with {size.MemoryMb} MB in {size.Section!.Describe()}, below the required {minimum} MB. Set memory = \"{minimum}mb\" in that section (and run fly scale memory {minimum} --process-group {process.Group} for the running machines).",
                 evidence));
         }
         else
         {
-            findings.Add(new Finding(AuditRules.FlyMemoryBelowMinimum, Severity.Pass, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.FlyMemoryBelowMinimum, Severity.Pass, Concern, subject, location,
                 $"Process group '{process.Group}' of app '{app.Name}' is declared with {size.MemoryMb} MB (at least {minimum} MB required).", evidence));
         }
 
@@ -152,26 +152,26 @@ public sealed class FlyMemoryAudit
         var evidence = new List<string> { $"state: {machine.State ?? "unknown"}", $"config.guest.memory_mb = {machine.MemoryMb?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}" };
         if (machine.MemoryMb is not { } running)
         {
-            findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, subject, location, $"Machine {machine.Id} cannot be checked: {machine.Problem}.", evidence));
+            findings.Add(new Finding(RuleIds.FlyMachineDrift, Severity.Warning, Concern, subject, location, $"Machine {machine.Id} cannot be checked: {machine.Problem}.", evidence));
             return;
         }
 
         if (running < minimum)
         {
-            findings.Add(new Finding(AuditRules.FlyMemoryBelowMinimum, Severity.Error, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.FlyMemoryBelowMinimum, Severity.Error, Concern, subject, location,
                 $"Machine {machine.Id} in process group '{process.Group}' of app '{app.Name}' runs with {running} MB, below the required {minimum} MB. Fix: fly scale memory {minimum} --process-group {process.Group} -a {app.Name}.",
                 evidence));
         }
 
         if (declared is { } toml && running != toml)
         {
-            findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Error, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.FlyMachineDrift, Severity.Error, Concern, subject, location,
                 $"Drift: fly.toml says {toml} MB for process group '{process.Group}', but machine {machine.Id} runs {running} MB. The next deploy or scale will change it; make fly.toml and the machines agree.",
                 evidence));
         }
         else if (running >= minimum)
         {
-            findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Pass, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.FlyMachineDrift, Severity.Pass, Concern, subject, location,
                 $"Machine {machine.Id} runs {running} MB, as fly.toml declares.", evidence));
         }
     }
@@ -203,7 +203,7 @@ public sealed class FlyMemoryAudit
                 var known = rules.Fly.Apps.FirstOrDefault(a => a.Name == app);
                 foreach (var stray in machines.Where(m => m.Group is null && m.Problem is not null))
                 {
-                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, Subject.App(app), $"machine {stray.Id} ({stray.Source})",
+                    findings.Add(new Finding(RuleIds.FlyMachineDrift, Severity.Warning, Concern, Subject.App(app), $"machine {stray.Id} ({stray.Source})",
                         $"Machine {stray.Id} of app '{app}' cannot be checked: {stray.Problem}.", [$"state: {stray.State ?? "unknown"}"]));
                 }
 
@@ -215,7 +215,7 @@ public sealed class FlyMemoryAudit
                 list.AddRange(machines);
                 if (known is null)
                 {
-                    findings.Add(new Finding(AuditRules.FlyMachineDrift, Severity.Warning, Concern, Subject.App(app), snapshot.Path,
+                    findings.Add(new Finding(RuleIds.FlyMachineDrift, Severity.Warning, Concern, Subject.App(app), snapshot.Path,
                         $"The machines snapshot is for app '{app}', which the rules do not name; nothing in it was audited.", []));
                 }
             }

@@ -138,7 +138,7 @@ public sealed class FlyWarmCapacityAudit
             (warm.AutoStop.Count > 0 ? $", auto_stop_machines one of {string.Join(", ", warm.AutoStop.Select(a => $"\"{a}\""))}" : string.Empty)).ToList();
         if (capacity.Error is not null)
         {
-            findings.Add(new Finding(AuditRules.FlyConfigInvalid, Severity.Error, Concern, subject, $"{path}:{capacity.AutoStopLine}",
+            findings.Add(new Finding(RuleIds.FlyConfigInvalid, Severity.Error, Concern, subject, $"{path}:{capacity.AutoStopLine}",
                 $"fly.toml of app '{app.Name}' has a value flyctl rejects: {capacity.Error}.", evidence));
             return;
         }
@@ -147,7 +147,7 @@ public sealed class FlyWarmCapacityAudit
         if (capacity.AutoStop != "off" && warm.AutoStop.Count > 0 && !warm.AutoStop.Contains(capacity.AutoStop))
         {
             failed = true;
-            findings.Add(new Finding(AuditRules.FlyWarmCapacity, Severity.Error, Concern, subject, $"{path}:{capacity.AutoStopLine}",
+            findings.Add(new Finding(RuleIds.FlyWarmCapacity, Severity.Error, Concern, subject, $"{path}:{capacity.AutoStopLine}",
                 $"fly.toml lets the Fly proxy {capacity.AutoStop} idle machines of group '{process.Group}' of app '{app.Name}' (auto_stop_machines = \"{capacity.AutoStop}\"), which the rules do not allow ({string.Join(", ", warm.AutoStop)}): " +
                 $"the next request after a quiet spell waits for a cold start. Fix: auto_stop_machines = \"{warm.AutoStop[0]}\" in the services of that group.",
                 evidence));
@@ -156,7 +156,7 @@ public sealed class FlyWarmCapacityAudit
         if (capacity.AutoStop != "off" && capacity.MinMachinesRunning < warm.MinMachinesRunning)
         {
             failed = true;
-            findings.Add(new Finding(AuditRules.FlyWarmCapacity, Severity.Error, Concern, subject, $"{path}:{capacity.MinLine}",
+            findings.Add(new Finding(RuleIds.FlyWarmCapacity, Severity.Error, Concern, subject, $"{path}:{capacity.MinLine}",
                 $"Group '{process.Group}' of app '{app.Name}' may scale down to {capacity.MinMachinesRunning} running machine(s) when idle (auto_stop_machines = \"{capacity.AutoStop}\", min_machines_running = {capacity.MinMachinesRunning}), below the {warm.MinMachinesRunning} the rules require warm. " +
                 $"Fix: min_machines_running = {warm.MinMachinesRunning} in the services of that group (it keeps them in the primary region{(config.PrimaryRegion is { } r ? $", {r}" : string.Empty)}), or auto_stop_machines = \"off\".",
                 evidence));
@@ -164,7 +164,7 @@ public sealed class FlyWarmCapacityAudit
 
         if (!failed)
         {
-            findings.Add(new Finding(AuditRules.FlyWarmCapacity, Severity.Pass, Concern, subject, $"{path}:{capacity.AutoStopLine}",
+            findings.Add(new Finding(RuleIds.FlyWarmCapacity, Severity.Pass, Concern, subject, $"{path}:{capacity.AutoStopLine}",
                 capacity.AutoStop == "off"
                     ? $"The Fly proxy does not stop idle machines of group '{process.Group}' (auto_stop_machines = \"off\" or no service routes to it)."
                     : $"Group '{process.Group}' keeps at least {capacity.MinMachinesRunning} machine(s) running (auto_stop_machines = \"{capacity.AutoStop}\"; {warm.MinMachinesRunning} required).",
@@ -183,11 +183,11 @@ public sealed class FlyWarmCapacityAudit
         var evidence = group.Select(m => $"machine {m.Id}: {m.State ?? "unknown"}{(m.Region is null ? string.Empty : " in " + m.Region)}").ToList();
         evidence.Add($"started{(region is null ? string.Empty : " in the primary region " + region)}: {started}; required: {warm.MinMachinesRunning}");
         findings.Add(started < warm.MinMachinesRunning
-            ? new Finding(AuditRules.FlyStartedMachines, Severity.Error, Concern, subject, location,
+            ? new Finding(RuleIds.FlyStartedMachines, Severity.Error, Concern, subject, location,
                 $"Only {started} machine(s) of group '{process.Group}' of app '{app.Name}' are started{(region is null ? string.Empty : $" in {region}")}, fewer than the {warm.MinMachinesRunning} the rules require warm: requests wait for cold starts now. " +
                 $"Fix: fly machine start <id> -a {app.Name} (or fly scale count {warm.MinMachinesRunning} --process-group {process.Group}{(region is null ? string.Empty : $" --region {region}")}), and keep them running with min_machines_running.",
                 evidence)
-            : new Finding(AuditRules.FlyStartedMachines, Severity.Pass, Concern, subject, location,
+            : new Finding(RuleIds.FlyStartedMachines, Severity.Pass, Concern, subject, location,
                 $"{started} machine(s) of group '{process.Group}' are started ({warm.MinMachinesRunning} required).", evidence));
     }
 }

@@ -63,7 +63,7 @@ public static partial class LatencyAudit
 
             if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                findings.Add(new Finding(AuditRules.LatencyBudget, Severity.Error, Concern, subject, Mask(url),
+                findings.Add(new Finding(RuleIds.LatencyBudget, Severity.Error, Concern, subject, Mask(url),
                     $"The URL of endpoint '{endpoint.Name}' is not an absolute http(s) URL{(endpoint.UrlFromEnv is null ? " (latency.endpoints[].url)" : $" ({endpoint.UrlFromEnv})")}.", []));
                 continue;
             }
@@ -139,7 +139,7 @@ public static partial class LatencyAudit
         {
             // Refused, unresolvable, reset: how long the failures took is no latency, and cold starts are no cause.
             var failures = samples.GroupBy(s => s.Failure ?? "no answer").Select(g => $"{g.Key} ({g.Count()}x)");
-            return new Finding(AuditRules.LatencyBudget, Severity.Error, Concern, Subject.Endpoint(endpoint.Name), location,
+            return new Finding(RuleIds.LatencyBudget, Severity.Error, Concern, Subject.Endpoint(endpoint.Name), location,
                 $"Endpoint '{endpoint.Name}' gave no answer to any of its {samples.Count} requests ({samples[0].Failure ?? "no answer"}), so its latency was not measured. Fix: check the URL and that the service is up and reachable from where the audit runs.",
                 [$"{samples.Count} sequential {endpoint.Method} requests after {endpoint.Warmup} warm-up, timeout {endpoint.TimeoutMs} ms each", $"no answer: {string.Join(", ", failures)}", $"budget: {Budget(endpoint.Budgets)}; expected status {endpoint.ExpectedStatus}"]);
         }
@@ -182,9 +182,9 @@ public static partial class LatencyAudit
         Over("p95", p95, endpoint.Budgets.P95);
         Over("max", max, endpoint.Budgets.Max);
         return (problems.Count == 0
-            ? new Finding(AuditRules.LatencyBudget, Severity.Pass, Concern, Subject.Endpoint(endpoint.Name), location,
+            ? new Finding(RuleIds.LatencyBudget, Severity.Pass, Concern, Subject.Endpoint(endpoint.Name), location,
                 string.Create(CultureInfo.InvariantCulture, $"Endpoint '{endpoint.Name}' answered {endpoint.ExpectedStatus} every time, within its budget (p50 {p50:0} ms, p95 {p95:0} ms, max {max:0} ms)."), evidence)
-            : new Finding(AuditRules.LatencyBudget, Severity.Error, Concern, Subject.Endpoint(endpoint.Name), location,
+            : new Finding(RuleIds.LatencyBudget, Severity.Error, Concern, Subject.Endpoint(endpoint.Name), location,
                 $"Endpoint '{endpoint.Name}': {string.Join("; ", problems)}. " +
                 "If it is slow after idle periods, its machines probably start cold: keep them warm (HD7005, min_machines_running, auto_stop_machines = \"off\" or \"suspend\"); otherwise profile the slowest requests.",
                 evidence)) with

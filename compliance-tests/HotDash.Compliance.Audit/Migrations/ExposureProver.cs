@@ -49,13 +49,13 @@ public static class ExposureProver
     {
         switch (finding.RuleId)
         {
-            case AuditRules.TableWithoutRls when Relation(snapshot, finding.About) is { } table:
+            case RuleIds.TableWithoutRls when Relation(snapshot, finding.About) is { } table:
             {
                 var role = snapshot.ApiRoles.FirstOrDefault(r => snapshot.Reaches(r, table.Schema) && table.PrivilegesOf(r).HasFlag(TablePrivileges.Select));
                 return role is null ? null : await ReadAsync(connection, table, role, snapshot, cancellationToken).ConfigureAwait(false);
             }
 
-            case AuditRules.AlwaysTruePolicy when Relation(snapshot, finding.About) is { } table:
+            case RuleIds.AlwaysTruePolicy when Relation(snapshot, finding.About) is { } table:
             {
                 var access = PolicyAudit.Accesses(table, snapshot, rules)
                     .Where(a => a.Reach == PolicyAudit.Reach.Granted && a.Policy.Name == finding.Policy)
@@ -64,10 +64,10 @@ public static class ExposureProver
                 return access is null ? null : await WriteAsync(connection, table, access, snapshot, cancellationToken).ConfigureAwait(false);
             }
 
-            case AuditRules.DefinerFunctionCallable when snapshot.Functions.FirstOrDefault(f => finding.About == Subject.Function(f.Signature)) is { } function:
+            case RuleIds.DefinerFunctionCallable when snapshot.Functions.FirstOrDefault(f => finding.About == Subject.Function(f.Signature)) is { } function:
                 return await CallAsync(connection, function, snapshot, cancellationToken).ConfigureAwait(false);
 
-            case AuditRules.BucketListable when finding.About.Kind == SubjectKind.Bucket:
+            case RuleIds.BucketListable when finding.About.Kind == SubjectKind.Bucket:
                 return await ListAsync(connection, finding.About.Name, snapshot, cancellationToken).ConfigureAwait(false);
 
             default:

@@ -178,7 +178,7 @@ public static partial class MigrationApplier
     }
 
     private static Finding Fail(string file, int line, int column, string message, IReadOnlyList<string> evidence) =>
-        new(AuditRules.MigrationFailed, Severity.Error, Concern, Subject.Migration(file), line > 0 ? $"{file}:{line}:{column}" : file, message, evidence);
+        new(RuleIds.MigrationFailed, Severity.Error, Concern, Subject.Migration(file), line > 0 ? $"{file}:{line}:{column}" : file, message, evidence);
 
     private static string Relative(string path, string repoRoot) => Path.GetRelativePath(repoRoot, path).Replace('\\', '/');
 

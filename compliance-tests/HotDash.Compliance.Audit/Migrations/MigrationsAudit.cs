@@ -43,7 +43,7 @@ public static class MigrationsAudit
         }
 
         var findings = applied.Applied
-            .Select(file => new Finding(AuditRules.MigrationFailed, Severity.Pass, MigrationApplier.Concern, Subject.Migration(file), file, $"{file} applies to {database.Origin}.", []))
+            .Select(file => new Finding(RuleIds.MigrationFailed, Severity.Pass, MigrationApplier.Concern, Subject.Migration(file), file, $"{file} applies to {database.Origin}.", []))
             .ToList();
         if (applied.Failure is not null)
         {

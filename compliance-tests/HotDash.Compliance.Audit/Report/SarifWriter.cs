@@ -44,7 +44,7 @@ public static partial class SarifWriter
         }
 
         var rules = report.Findings.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal)
-            .Select(id => new { id, helpUri = AuditRules.HelpLink(id) }).ToList();
+            .Select(id => new { id, helpUri = RuleIds.HelpLink(id) }).ToList();
         var sarif = new Dictionary<string, object>
         {
             ["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json",
@@ -53,7 +53,7 @@ public static partial class SarifWriter
             {
                 new
                 {
-                    tool = new { driver = new { name = "HotDash.Compliance audit", informationUri = AuditRules.HelpLinkBase, rules } },
+                    tool = new { driver = new { name = "HotDash.Compliance audit", informationUri = RuleIds.HelpLinkBase, rules } },
                     results,
                 },
             },

@@ -90,7 +90,7 @@ public sealed record StructuredOutputRules
     internal HotDash.Compliance.StructuredOutputs.StrictProfile StrictProfile()
     {
         var text = System.Text.Json.JsonSerializer.Serialize(new { profile = Profile, profiles = Profiles });
-        return HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(HotDash.Compliance.Analyzers.Json.JsonParser.Parse(text).Value, RulesFile.BuiltInStructuredOutputs.Value, out _);
+        return HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(HotDash.Compliance.Json.JsonParser.Parse(text).Value, HotDash.Compliance.Rules.BuiltInRules.StructuredOutputs, out _);
     }
 
     public IReadOnlyList<string> Assemblies { get; init; } = [];

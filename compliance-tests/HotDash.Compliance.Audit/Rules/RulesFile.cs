@@ -6,8 +6,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
-using HotDash.Compliance.Analyzers.Json;
-using HotDash.Compliance.Analyzers.Rules;
+using HotDash.Compliance.Json;
+using HotDash.Compliance.Rules;
 using NJsonSchema;
 using NJsonSchema.Validation;
 
@@ -31,7 +31,7 @@ public sealed class RulesFileException(string file, IReadOnlyList<RulesProblem> 
 /// <summary>A loaded rules file: its typed content, where it came from and its SHA-256 (for the evidence report).</summary>
 public sealed record RulesFile(RulesDocument Document, string Origin, string Sha256)
 {
-    public const string BuiltInOrigin = "built-in defaults";
+    public const string BuiltInOrigin = BuiltInRules.Origin;
 
     /// <summary>The file beside the report that holds the effective rules and where each value came from.</summary>
     public const string EffectiveRulesFile = "effective-rules.json";
@@ -46,15 +46,12 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
     };
 
     private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromJsonAsync(ReadResource("canonical-stack.schema.json")).GetAwaiter().GetResult());
+        JsonSchema.FromJsonAsync(BuiltInRules.SchemaText).GetAwaiter().GetResult());
 
     /// <summary>The repository's own rules/canonical-stack.json, embedded.</summary>
     public static RulesFile BuiltIn() => BeginBuiltIn().Validated();
 
-    public static PendingRulesFile BeginBuiltIn() => BeginParse(ReadResource("canonical-stack.json"), BuiltInOrigin);
-
-    /// <summary>The built-in canonical rules of this version, which <c>"extends": "hotdash:canonical"</c> names.</summary>
-    internal static RulesText Canonical { get; } = new(RulesComposer.Canonical, ReadResource("canonical-stack.json"));
+    public static PendingRulesFile BeginBuiltIn() => BeginParse(BuiltInRules.Text, BuiltInOrigin);
 
     public static RulesFile Load(string path) => BeginLoad(path).Validated();
 
@@ -128,24 +125,19 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
             throw new RulesFileException(source.Origin, composed.Problems.Select(p => Locate(p, composed, source.Origin)).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ThenBy(p => p.Column).ToList());
         }
 
-        if (ProfileProblem(composed.Root!) is { } undeclared)
-        {
-            throw new RulesFileException(source.Origin, [Locate(undeclared, composed, source.Origin)]);
-        }
-
         var document = JsonSerializer.Deserialize<RulesDocument>(composed.Root!.ToJson(), SerializerOptions)!;
         return new PendingRulesFile(new RulesFile(document, source.Origin, fileSha256) { Source = source }, Task.FromResult<IReadOnlyList<RulesProblem>>([]));
     }
 
     private static ComposedRules Compose(RulesText source) =>
-        RulesComposer.Compose(source, ResolveExtends, FastSchema.Value, SchemaRoot.Value);
+        RulesComposer.Compose(source, ResolveExtends, BuiltInRules.Schema, BuiltInRules.SchemaRoot);
 
     private static (RulesText? Document, string? Missing) ResolveExtends(string reference, RulesText from)
     {
         var target = RulesComposer.RelativeTarget(reference, from.Origin);
         if (target is null)
         {
-            return (Canonical, null);
+            return (BuiltInRules.Canonical, null);
         }
 
         return System.IO.File.Exists(target)
@@ -167,7 +159,7 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
     /// </summary>
     public string WriteEffectiveRules(string directory, string repoRoot)
     {
-        var composed = Compose(Source ?? Canonical);
+        var composed = Compose(Source ?? BuiltInRules.Canonical);
         string Display(string origin) => origin == RulesComposer.Canonical || !Path.IsPathRooted(origin)
             ? origin
             : Path.GetRelativePath(repoRoot, origin).Replace('\\', '/');
@@ -194,29 +186,15 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
     private static IReadOnlyList<RulesProblem> Validate(string json, string origin)
     {
         var parsed = JsonParser.Parse(json);
-        var fast = parsed.Value is null ? null : FastSchema.Value.Validate(parsed.Value);
+        var fast = parsed.Value is null ? null : BuiltInRules.Schema.Validate(parsed.Value);
         if (fast is { Count: 0 })
         {
-            return ProfileProblem(parsed.Value!) is { } undeclared ? [Locate(undeclared, json, origin)] : [];
+            return RulesBeyondSchema.Problems(parsed.Value!).Select(p => Locate(p, json, origin)).ToList();
         }
 
         var problems = Flatten(Schema.Value.Validate(json)).Select(e => ToProblem(e, origin)).OrderBy(p => p.Line).ThenBy(p => p.Column).ToList();
         return problems.Count > 0 || fast is null ? problems : fast.Select(p => Locate(p, json, origin)).ToList();
     }
-
-    /// <summary>The one rule the schema cannot say: structuredOutputs.profile names a declared profile (the analyzers' reader decides).</summary>
-    private static JsonProblem? ProfileProblem(JsonValue root)
-    {
-        HotDash.Compliance.StructuredOutputs.StrictProfileReader.Read(root.Get("structuredOutputs"), BuiltInStructuredOutputs.Value, out var problem);
-        return problem is { } undeclared ? new JsonProblem("$.structuredOutputs.profile", undeclared.Message, undeclared.At) : null;
-    }
-
-    /// <summary>The built-in canonical rules' structuredOutputs, whose profiles any rules file may name.</summary>
-    internal static readonly Lazy<JsonValue?> BuiltInStructuredOutputs = new(() => JsonParser.Parse(ReadResource("canonical-stack.json")).Value?.Get("structuredOutputs"));
-
-    private static readonly Lazy<JsonValue> SchemaRoot = new(() => JsonParser.Parse(SchemaText).Value!);
-
-    private static readonly Lazy<JsonSchemaSubsetValidator> FastSchema = new(() => new JsonSchemaSubsetValidator(SchemaRoot.Value));
 
     private static RulesProblem Locate(JsonProblem problem, string json, string origin)
     {
@@ -224,7 +202,7 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         return new RulesProblem(origin, line, column, problem.Path, problem.Message);
     }
 
-    public static string SchemaText => ReadResource("canonical-stack.schema.json");
+    public static string SchemaText => BuiltInRules.SchemaText;
 
     private static RulesProblem? SyntaxProblem(string json, string origin)
     {
@@ -312,14 +290,6 @@ public sealed record RulesFile(RulesDocument Document, string Origin, string Sha
         }
 
         return words.ToString();
-    }
-
-    private static string ReadResource(string name)
-    {
-        using var stream = typeof(RulesFile).Assembly.GetManifestResourceStream("HotDash.Compliance." + name)
-            ?? throw new InvalidOperationException($"embedded resource '{name}' is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }
 

@@ -27,7 +27,7 @@ public static class ExposedSchemaAudit
             var evidence = new List<string> { $"exposed according to {snapshot.Exposed.Source}", $"RLS audit schemas (database.rls.schemas): {string.Join(", ", audited)}" };
             if (audited.Contains(schema))
             {
-                findings.Add(new Finding(AuditRules.ExposedSchemaNotAudited, Severity.Pass, Concern, subject, location,
+                findings.Add(new Finding(RuleIds.ExposedSchemaNotAudited, Severity.Pass, Concern, subject, location,
                     $"Exposed schema {schema} is covered by the RLS audit.", evidence));
                 continue;
             }
@@ -35,7 +35,7 @@ public static class ExposedSchemaAudit
             var usage = snapshot.SchemaUsage.TryGetValue(schema, out var roles) ? roles : null;
             if (usage is null)
             {
-                findings.Add(new Finding(AuditRules.ExposedSchemaNotAudited, Severity.Info, Concern, subject, location,
+                findings.Add(new Finding(RuleIds.ExposedSchemaNotAudited, Severity.Info, Concern, subject, location,
                     $"The API is configured to expose schema {schema}, which does not exist in this database.", evidence));
                 continue;
             }
@@ -46,13 +46,13 @@ public static class ExposedSchemaAudit
             evidence.Add($"{relations.Count} relation(s), {functions.Count} function(s) of its own");
             if (usage.Count == 0 || relations.Count + functions.Count == 0)
             {
-                findings.Add(new Finding(AuditRules.ExposedSchemaNotAudited, Severity.Pass, Concern, subject, location,
+                findings.Add(new Finding(RuleIds.ExposedSchemaNotAudited, Severity.Pass, Concern, subject, location,
                     $"Exposed schema {schema} is not in the RLS audit, but {(usage.Count == 0 ? "no API role has USAGE on it" : "it holds nothing of its own (only extension objects)")}.",
                     evidence));
                 continue;
             }
 
-            findings.Add(new Finding(AuditRules.ExposedSchemaNotAudited, Severity.Error, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.ExposedSchemaNotAudited, Severity.Error, Concern, subject, location,
                 $"The API exposes schema {schema} ({relations.Count} relation(s), {functions.Count} function(s), reachable by {string.Join(", ", usage)}), but the RLS audit does not cover it: tables there could lack RLS unseen. " +
                 $"Fix: add \"{schema}\" to database.rls.schemas in the rules, or stop exposing it (pgrst.db_schemas / the API settings).",
                 evidence));

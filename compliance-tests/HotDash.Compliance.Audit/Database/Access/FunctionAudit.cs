@@ -43,16 +43,16 @@ public static class FunctionAudit
                 Callable(function, snapshot, exemptions, subject, location, evidence, findings);
                 if (function.SearchPath is null)
                 {
-                    findings.Add(new Finding(AuditRules.DefinerFunctionSearchPath, Severity.Warning, Concern, subject, location,
+                    findings.Add(new Finding(RuleIds.DefinerFunctionSearchPath, Severity.Warning, Concern, subject, location,
                         $"SECURITY DEFINER function {function.Signature} has no fixed search_path: it resolves unqualified names through the caller's search_path, so a caller who can create objects in a schema on that path can make it run their code with {function.Owner}'s rights. " +
                         $"Fix: ALTER FUNCTION {function.Signature} SET search_path = ''; and qualify the names it uses.",
                         evidence));
                 }
             }
 
-            if (!findings.Skip(before).Any(f => f.RuleId == AuditRules.DefinerFunctionCallable))
+            if (!findings.Skip(before).Any(f => f.RuleId == RuleIds.DefinerFunctionCallable))
             {
-                findings.Add(new Finding(AuditRules.DefinerFunctionCallable, Severity.Pass, Concern, subject, location,
+                findings.Add(new Finding(RuleIds.DefinerFunctionCallable, Severity.Pass, Concern, subject, location,
                     function.SecurityDefiner
                         ? $"{function.Signature} runs with its owner's rights, but no API role can call it through the API ({Unreachable(function, snapshot)})."
                         : $"{function.Signature} runs with the caller's rights (SECURITY INVOKER): RLS applies to what it does.",
@@ -88,7 +88,7 @@ public static class FunctionAudit
         if (exemptions.TryGetValue($"{function.Schema}.{function.Name}", out var exemption))
         {
             evidence.Add($"exempt: {exemption.Reason}");
-            findings.Add(new Finding(AuditRules.DefinerFunctionCallable, Severity.Pass, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.DefinerFunctionCallable, Severity.Pass, Concern, subject, location,
                 $"{function.Signature} is callable by {string.Join(", ", callers)} with {function.Owner}'s rights, and exempt by the rules: {exemption.Reason}", evidence) { ExemptBecause = exemption.Reason });
             return;
         }
@@ -99,7 +99,7 @@ public static class FunctionAudit
             : bypasses ? $"the rights of {function.Owner}, who owns tables whose RLS does not apply to their owner"
             : $"{function.Owner}'s rights";
         var severity = bypasses ? Severity.Error : Severity.Warning;
-        findings.Add(new Finding(AuditRules.DefinerFunctionCallable, severity, Concern, subject, location,
+        findings.Add(new Finding(RuleIds.DefinerFunctionCallable, severity, Concern, subject, location,
             $"SECURITY DEFINER function {function.Signature} is callable through the API (POST /rest/v1/rpc/{function.Name}) by {string.Join(" and ", callers)}, and runs with {rights}{(bypasses ? ", past every RLS policy" : string.Empty)}. " +
             $"Fix: REVOKE EXECUTE ON FUNCTION {function.Signature} FROM PUBLIC, {string.Join(", ", callers)}; (grant it to the roles that need it), or move it to a schema the API does not expose, or make it SECURITY INVOKER; if the API must call it, exempt it in database.functionExemptions with the reason.",
             evidence));

@@ -47,7 +47,7 @@ public static class PolicyAudit
                             ?? PolicyExpression.Mentions(policy.WithCheck, rules.Database.UserEditableClaims);
                 if (claim is not null)
                 {
-                    findings.Add(new Finding(AuditRules.PolicyTrustsUserMetadata, Severity.Error, Concern, subject, location,
+                    findings.Add(new Finding(RuleIds.PolicyTrustsUserMetadata, Severity.Error, Concern, subject, location,
                         $"Policy \"{policy.Name}\" on {table.QualifiedName} decides by '{claim}', which every user can edit about themselves (supabase.auth.updateUser({{ data }})): " +
                         $"any {string.Join(" or ", policy.ApiRoles)} caller can grant themselves what this policy checks. " +
                         "Fix: decide by app_metadata (raw_app_meta_data, which only the service role can change) or by a table the user cannot write.",
@@ -57,7 +57,7 @@ public static class PolicyAudit
 
             if (findings.Count == before)
             {
-                findings.Add(new Finding(AuditRules.AlwaysTruePolicy, Severity.Pass, Concern, subject, location,
+                findings.Add(new Finding(RuleIds.AlwaysTruePolicy, Severity.Pass, Concern, subject, location,
                     policies.Count == 0
                         ? $"{table.QualifiedName} has no policy: the API roles reach no row."
                         : $"No policy on {table.QualifiedName} is always true for an API role, and none trusts user-editable data.",
@@ -141,7 +141,7 @@ public static class PolicyAudit
             : $"would let {string.Join("; ", latent)} (no grant allows it today, so it is latent: one GRANT away)";
         var usingText = policy.Using is null ? "no USING" : $"USING ({policy.Using})";
         var checkText = policy.WithCheck is null ? (policy.Command is 'w' or '*' ? "WITH CHECK falls back to USING" : "no WITH CHECK") : $"WITH CHECK ({policy.WithCheck})";
-        return new Finding(AuditRules.AlwaysTruePolicy, severity, Concern, subject, location,
+        return new Finding(RuleIds.AlwaysTruePolicy, severity, Concern, subject, location,
             $"Policy \"{policy.Name}\" on {table.QualifiedName} is always true ({usingText}; {checkText}): it {effect}. " +
             $"Fix: tie it to the caller, e.g. USING ((select auth.uid()) = <owner column>) WITH CHECK ((select auth.uid()) = <owner column>), limit it to the commands meant (FOR SELECT), " +
             $"or, for a table anyone may read, declare it in database.rls.publicRead with the reason.",

@@ -61,12 +61,12 @@ public static class PrivateRelationAudit
 
             if (exposedTo.Count == 0)
             {
-                findings.Add(new Finding(AuditRules.PrivateRelationExposed, Severity.Pass, Concern, subject, location,
+                findings.Add(new Finding(RuleIds.PrivateRelationExposed, Severity.Pass, Concern, subject, location,
                     $"{view.QualifiedName} reads {target}, but no API role can read {target} through it.", evidence));
                 continue;
             }
 
-            findings.Add(new Finding(AuditRules.PrivateRelationExposed, Severity.Error, Concern, subject, location,
+            findings.Add(new Finding(RuleIds.PrivateRelationExposed, Severity.Error, Concern, subject, location,
                 $"{(view.Kind == 'm' ? "Materialized view" : "View")} {view.QualifiedName} exposes the private relation {target} to {string.Join(" and ", exposedTo)} through the API (GET /rest/v1/{view.Name}): " +
                 $"{(direct.Kind == 'm' ? "it holds a copy of the rows" : ownRights ? "the role may read it directly" : $"{direct.QualifiedName} reads it with its owner {direct.Owner}'s rights")}. " +
                 $"Fix: REVOKE SELECT ON {view.QualifiedName} FROM {string.Join(", ", exposedTo)}; and move it to a schema the API does not expose, or keep the columns you need in a table of your own filled by a trigger, with RLS.",

@@ -29,7 +29,7 @@ public static class StorageBucketAudit
 
         if (snapshot.Buckets is null)
         {
-            findings.Add(new Finding(AuditRules.BucketListable, Severity.Info, Concern, "storage buckets", $"{database} (storage.buckets)",
+            findings.Add(new Finding(RuleIds.BucketListable, Severity.Info, Concern, "storage buckets", $"{database} (storage.buckets)",
                 $"Storage buckets were not judged: {snapshot.BucketsNote}.", []));
             return findings;
         }
@@ -55,7 +55,7 @@ public static class StorageBucketAudit
             evidence.Add(objects.RlsEnabled ? "storage.objects has RLS enabled" : "storage.objects has RLS DISABLED");
             if (broad.Count == 0)
             {
-                findings.Add(new Finding(AuditRules.BucketListable, Severity.Pass, Concern, subject, location,
+                findings.Add(new Finding(RuleIds.BucketListable, Severity.Pass, Concern, subject, location,
                     $"No SELECT policy on storage.objects admits every object of bucket '{bucket.Id}' to an API role.", evidence));
                 continue;
             }
@@ -63,11 +63,11 @@ public static class StorageBucketAudit
             var roles = broad.SelectMany(b => b.Roles).Distinct().ToList();
             var names = string.Join(", ", broad.Select(b => $"\"{b.Policy.Name}\""));
             findings.Add(bucket.Public
-                ? new Finding(AuditRules.BucketListable, Severity.Error, Concern, subject, location,
+                ? new Finding(RuleIds.BucketListable, Severity.Error, Concern, subject, location,
                     $"Public bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to {string.Join(" and ", roles)}: anyone with the anon key can list every file in it. " +
                     $"A public bucket serves each object by its URL without any policy. Fix: DROP POLICY {names} ON storage.objects; or narrow it to the caller's own folder, e.g. USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text).",
                     evidence)
-                : new Finding(AuditRules.BucketListable, Severity.Warning, Concern, subject, location,
+                : new Finding(RuleIds.BucketListable, Severity.Warning, Concern, subject, location,
                     $"Private bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to {string.Join(" and ", roles)}: each of them can list and download every file in it. " +
                     $"If the bucket is not shared by all of them on purpose, narrow the policy to the caller, e.g. USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text).",
                     evidence));

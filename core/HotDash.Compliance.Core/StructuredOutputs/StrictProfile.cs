@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
 
 // Compiled into the analyzers and into the audit engine: both read the profile from the same rules data.
 namespace HotDash.Compliance.StructuredOutputs;

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace HotDash.Compliance.Analyzers.Json;
+namespace HotDash.Compliance.Json;
 
 /// <summary>The outcome of parsing: a value, or the first error and where it is.</summary>
 internal sealed class JsonParseResult

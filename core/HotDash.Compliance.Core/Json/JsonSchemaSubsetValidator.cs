@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace HotDash.Compliance.Analyzers.Json;
+namespace HotDash.Compliance.Json;
 
 /// <summary>A problem with a JSON text (syntax, schema or meaning): the JSON path, what is wrong, and where.</summary>
 internal sealed class JsonProblem

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace HotDash.Compliance.Analyzers.Json;
+namespace HotDash.Compliance.Json;
 
 /// <summary>The kinds of JSON value, as RFC 8259 names them.</summary>
 internal enum JsonKind

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
 
-namespace HotDash.Compliance.Analyzers.Rules;
+namespace HotDash.Compliance.Rules;
 
 /// <summary>One rules document as written: where it comes from and its text.</summary>
 internal sealed class RulesText
@@ -58,7 +58,7 @@ internal sealed class ComposedRules
     /// <summary>The documents, the file itself first, then what it extends, and so on.</summary>
     public IReadOnlyList<RulesText> Sources { get; }
 
-    /// <summary>Syntax, resolution and schema problems, each in the document it is in (<see cref="JsonProblem.Origin"/>).</summary>
+    /// <summary>Syntax, resolution, schema and <see cref="RulesBeyondSchema"/> problems, each in the document it is in (<see cref="JsonProblem.Origin"/>).</summary>
     public IReadOnlyList<JsonProblem> Problems { get; }
 
     public bool Extends => Sources.Count > 1;
@@ -225,6 +225,11 @@ internal static class RulesComposer
         // its JSON path there (apps[0] of your file, not apps[1] of the merge), at its line and column there.
         var roots = documents.Where(d => d.Origin is not null).GroupBy(d => d.Origin!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         problems.AddRange(schema.Validate(merged).Select(p => InItsFile(p, merged, roots)));
+        if (problems.Count == 0)
+        {
+            // What the schema cannot say, asked of a document the schema took (the checks rely on its shape).
+            problems.AddRange(RulesBeyondSchema.Problems(merged).Select(p => InItsFile(p, merged, roots)));
+        }
 
         // An 'extends' that is not a string was dropped from the merge: report it in the file that wrote it.
         foreach (var document in documents)

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using HotDash.Compliance.Analyzers.Json;
+using HotDash.Compliance.Json;
 
 // Compiled into the analyzers (HD2001, schema literals) and into the audit engine (schemas generated
 // from types at test time), so that build time and test time apply the same strict-mode rules.
