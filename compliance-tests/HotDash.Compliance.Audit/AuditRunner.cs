@@ -21,6 +21,9 @@ public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditR
 
     public IReadOnlyList<Finding> Findings => Report.Findings;
 
+    /// <summary>The files <see cref="AuditRunner.RunAndReportAsync"/> wrote: the Markdown and JSON report, the effective rules, and SARIF when asked for.</summary>
+    public IReadOnlyList<string> ReportPaths { get; init; } = [];
+
     /// <summary>Why a concern was not audited, or null when it was.</summary>
     public NotAudited? NotAuditedReason(string concern) => Report.NotAudited.FirstOrDefault(n => n.Concern == concern);
 }
@@ -42,6 +45,24 @@ public static class AuditRunner
 
     public const string BaselineConcern = "baseline";
 
+    /// <summary>
+    /// Runs the audit and writes its evidence: compliance-report.md and .json in the report folder (the Markdown
+    /// appended to the step summary too), the effective rules beside them, and SARIF where the settings ask for it.
+    /// </summary>
+    public static async Task<AuditOutcome> RunAndReportAsync(AuditSettings settings, CancellationToken cancellationToken = default)
+    {
+        var outcome = await RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        var (markdown, json) = ReportWriter.Write(outcome.Report, settings.ReportDirectory, settings.StepSummary);
+        var effectiveRules = outcome.Rules.WriteEffectiveRules(settings.ReportDirectory, settings.RepoRoot);
+        return outcome with
+        {
+            ReportPaths = settings.Sarif is { } sarif
+                ? [markdown, json, effectiveRules, SarifWriter.Write(outcome.Report, sarif, settings.RepoRoot)]
+                : [markdown, json, effectiveRules],
+        };
+    }
+
+    /// <summary>Runs every configured audit once; writes nothing but what an audit itself produces (latency charts).</summary>
     public static async Task<AuditOutcome> RunAsync(AuditSettings settings, CancellationToken cancellationToken = default)
     {
         var started = DateTimeOffset.UtcNow;
@@ -164,7 +185,7 @@ public static class AuditRunner
             try
             {
                 var migrations = await MigrationsAudit.RunAsync(
-                    settings.Migrations!, settings.Seed, settings.DisposableDatabaseUrl, settings.RepoRoot, rules,
+                    settings.Migrations!, settings.Seed, settings.DisposableServer, settings.RepoRoot, rules,
                     settings.ConnectTimeout, settings.StatementTimeout, cancellationToken).ConfigureAwait(false);
                 Targets.Add($"migrations {Relative(settings.Migrations!)} on {migrations.Origin}");
                 Findings.AddRange(migrations.Findings);

@@ -3,15 +3,14 @@ using System.Collections.Generic;
 using System.Linq;
 using HotDash.Compliance.Audit;
 using HotDash.Compliance.Audit.Findings;
-using HotDash.Compliance.Audit.Report;
 using HotDash.Compliance.Audit.Rules;
 using HotDash.Compliance.Audit.Settings;
 
 namespace HotDash.Compliance.Suite;
 
 /// <summary>
-/// Runs the whole audit once per test run (one catalog query per concern), writes the evidence
-/// report, and hands each test case its subject's findings.
+/// Runs the whole audit once per test run (one catalog query per concern; the engine writes the evidence
+/// report), and hands each test case its subject's findings.
 /// </summary>
 public static class SuiteAudit
 {
@@ -35,13 +34,7 @@ public static class SuiteAudit
         var settings = Settings;
         try
         {
-            var outcome = AuditRunner.RunAsync(settings).GetAwaiter().GetResult();
-            var (markdown, json) = ReportWriter.Write(outcome.Report, settings.ReportDirectory, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
-            var effectiveRules = outcome.Rules.WriteEffectiveRules(settings.ReportDirectory, settings.RepoRoot);
-            ReportPaths = settings.Sarif is { } sarif
-                ? [markdown, json, effectiveRules, SarifWriter.Write(outcome.Report, sarif, settings.RepoRoot)]
-                : [markdown, json, effectiveRules];
-            return (outcome, null);
+            return (AuditRunner.RunAndReportAsync(settings).GetAwaiter().GetResult(), null);
         }
         catch (RulesFileException e)
         {
@@ -49,7 +42,7 @@ public static class SuiteAudit
         }
     });
 
-    public static IReadOnlyList<string> ReportPaths { get; private set; } = [];
+    public static IReadOnlyList<string> ReportPaths => Run.Value.Outcome?.ReportPaths ?? [];
 
     /// <summary>The outcome; fails the calling test when the rules file could not be loaded.</summary>
     public static AuditOutcome Outcome => Run.Value.Outcome ?? throw new AuditFailure(Run.Value.Error ?? "the audit did not run");

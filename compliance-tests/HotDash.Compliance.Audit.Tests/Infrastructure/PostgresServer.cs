@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using HotDash.Compliance.Audit.Migrations;
+using HotDash.Compliance.Audit.Settings;
 using Npgsql;
 
 namespace HotDash.Compliance.Audit.Tests.Infrastructure;
@@ -18,7 +19,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public int Port => _server?.Port ?? throw new InvalidOperationException("the server has not started");
 
-    public async ValueTask InitializeAsync() => _server = await LocalPostgres.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await LocalPostgres.StartAsync(AuditSettings.FromEnvironment().PostgresBin);
 
     public async ValueTask DisposeAsync()
     {

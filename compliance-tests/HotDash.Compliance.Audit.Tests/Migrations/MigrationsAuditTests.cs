@@ -21,7 +21,7 @@ public sealed class MigrationsAuditTests(PostgresServer server) : IClassFixture<
     private static RulesDocument Rules(string json = """{ "version": 1 }""") => Audits.Rules(json);
 
     private static Task<MigrationsAuditResult> Run(string migrations, RulesDocument? rules = null, string? disposable = null, string? seed = null) =>
-        MigrationsAudit.RunAsync(migrations, seed, disposable, Repository.Root, rules ?? Audits.Defaults, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
+        MigrationsAudit.RunAsync(migrations, seed, new DisposableServer(disposable, AuditSettings.FromEnvironment().PostgresBin), Repository.Root, rules ?? Audits.Defaults, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task A_real_projects_migration_history_that_does_not_apply_from_scratch_fails_at_the_statement()

@@ -7,6 +7,13 @@ using Npgsql;
 namespace HotDash.Compliance.Audit.Migrations;
 
 /// <summary>
+/// Where a disposable database is created: the server the user declares disposable (HOTDASH_DISPOSABLE_DATABASE_URL),
+/// or, when there is none, a throwaway local server from the PostgreSQL binaries in <paramref name="PostgresBin"/>
+/// (HOTDASH_PG_BIN; else the PATH and /usr/lib/postgresql/*/bin).
+/// </summary>
+public sealed record DisposableServer(string? Url, string? PostgresBin);
+
+/// <summary>
 /// A database the audit created itself, in a throwaway local server or in a server the user declared
 /// disposable (HOTDASH_DISPOSABLE_DATABASE_URL). Only such a database is ever written to: migrations are
 /// applied to it, and exposures are proved in it inside transactions that are rolled back. Its comment marks
@@ -39,15 +46,15 @@ public sealed class DisposableDatabase : IAsyncDisposable
     /// <summary>A target for the read-only audit session, as users write HOTDASH_DATABASE_URL.</summary>
     public DatabaseTarget Target => DatabaseTarget.Parse(ConnectionString);
 
-    /// <summary>Creates a fresh database: in the declared disposable server when <paramref name="disposableServerUrl"/> is given, else in a throwaway local server.</summary>
-    public static async Task<DisposableDatabase> CreateAsync(string? disposableServerUrl, CancellationToken cancellationToken = default)
+    /// <summary>Creates a fresh database: in the declared disposable server when there is one, else in a throwaway local server.</summary>
+    public static async Task<DisposableDatabase> CreateAsync(DisposableServer disposable, CancellationToken cancellationToken = default)
     {
         LocalPostgres? server = null;
         NpgsqlConnectionStringBuilder admin;
         string origin;
-        if (disposableServerUrl is null)
+        if (disposable.Url is not { } disposableServerUrl)
         {
-            server = await LocalPostgres.StartAsync(cancellationToken).ConfigureAwait(false);
+            server = await LocalPostgres.StartAsync(disposable.PostgresBin, cancellationToken).ConfigureAwait(false);
             admin = new NpgsqlConnectionStringBuilder(server.ConnectionString("postgres"));
             origin = $"a throwaway PostgreSQL on 127.0.0.1:{server.Port}";
         }

@@ -17,7 +17,8 @@ public sealed class DisposableServerException(string message) : Exception(messag
 /// A throwaway PostgreSQL server on 127.0.0.1, for the migrations audit: initdb into a fresh temporary
 /// folder (trust authentication, loopback only, no fsync), start on a free port, and on dispose stop it and
 /// delete the folder. The same mechanism as the repository's scripts/throwaway-postgres.sh. Binaries come
-/// from HOTDASH_PG_BIN, the PATH, or /usr/lib/postgresql/*/bin (Debian's `postgresql` package). Run as root,
+/// from the folder given (HOTDASH_PG_BIN, through the settings), the PATH, or /usr/lib/postgresql/*/bin (Debian's
+/// `postgresql` package). Run as root,
 /// the server runs as the `postgres` user, since PostgreSQL refuses to run as root.
 /// </summary>
 public sealed class LocalPostgres : IAsyncDisposable
@@ -37,9 +38,9 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>A connection string for the superuser this server was initialised with.</summary>
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false";
 
-    public static async Task<LocalPostgres> StartAsync(CancellationToken cancellationToken = default)
+    public static async Task<LocalPostgres> StartAsync(string? binaries, CancellationToken cancellationToken = default)
     {
-        var bin = FindBinaries();
+        var bin = FindBinaries(binaries);
         var directory = Path.Combine(Path.GetTempPath(), "hotdash-disposable-pg-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(directory);
         var asRoot = Environment.UserName == "root";
@@ -89,10 +90,10 @@ public sealed class LocalPostgres : IAsyncDisposable
         TryDelete(_directory);
     }
 
-    private static string FindBinaries()
+    private static string FindBinaries(string? configured)
     {
         var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("HOTDASH_PG_BIN") is { Length: > 0 } configured)
+        if (configured is { Length: > 0 })
         {
             candidates.Add(configured);
         }

@@ -23,10 +23,10 @@ public sealed record MigrationsAuditResult(string Origin, MigrationsApplied Appl
 public static class MigrationsAudit
 {
     public static async Task<MigrationsAuditResult> RunAsync(
-        string migrations, string? seed, string? disposableServerUrl, string repoRoot, RulesDocument rules,
+        string migrations, string? seed, DisposableServer disposable, string repoRoot, RulesDocument rules,
         TimeSpan connectTimeout, TimeSpan statementTimeout, CancellationToken cancellationToken = default)
     {
-        await using var database = await DisposableDatabase.CreateAsync(disposableServerUrl, cancellationToken).ConfigureAwait(false);
+        await using var database = await DisposableDatabase.CreateAsync(disposable, cancellationToken).ConfigureAwait(false);
         MigrationsApplied applied;
         MigrationProvenance provenance;
         await using (var connection = new NpgsqlConnection(database.ConnectionString))

@@ -8,7 +8,9 @@ namespace HotDash.Compliance.Audit.Settings;
 /// What to audit, from environment variables (documented in README):
 /// HOTDASH_RULES, HOTDASH_DATABASE_URL, HOTDASH_REPO_ROOT, HOTDASH_FLY_MACHINES, HOTDASH_REPORT_DIR,
 /// HOTDASH_AUDIT_REQUIRE_ALL, HOTDASH_CONNECT_TIMEOUT_SECONDS, HOTDASH_STATEMENT_TIMEOUT_SECONDS,
-/// HOTDASH_MIGRATIONS, HOTDASH_SEED, HOTDASH_DISPOSABLE_DATABASE_URL, HOTDASH_BASELINE_REPORT, HOTDASH_SARIF.
+/// HOTDASH_MIGRATIONS, HOTDASH_SEED, HOTDASH_DISPOSABLE_DATABASE_URL, HOTDASH_BASELINE_REPORT, HOTDASH_SARIF,
+/// HOTDASH_PG_BIN, GITHUB_STEP_SUMMARY; and the variables the rules name (<see cref="Variable"/>). Nothing else in the
+/// engine or the suite reads the environment.
 /// </summary>
 public sealed record AuditSettings
 {
@@ -18,7 +20,7 @@ public sealed record AuditSettings
         "HOTDASH_RULES", "HOTDASH_DATABASE_URL", "HOTDASH_REPO_ROOT", "HOTDASH_FLY_MACHINES", "HOTDASH_REPORT_DIR",
         "HOTDASH_AUDIT_REQUIRE_ALL", "HOTDASH_CONNECT_TIMEOUT_SECONDS", "HOTDASH_STATEMENT_TIMEOUT_SECONDS",
         "HOTDASH_MIGRATIONS", "HOTDASH_SEED", "HOTDASH_DISPOSABLE_DATABASE_URL", "HOTDASH_BASELINE_REPORT",
-        "HOTDASH_SARIF", "HOTDASH_PG_BIN",
+        "HOTDASH_SARIF", "HOTDASH_PG_BIN", "GITHUB_STEP_SUMMARY",
     ];
 
     public string? RulesPath { get; init; }
@@ -45,6 +47,15 @@ public sealed record AuditSettings
     public string? Sarif { get; init; }
 
     public required string ReportDirectory { get; init; }
+
+    /// <summary>The job summary file GitHub Actions gives a step (GITHUB_STEP_SUMMARY): the Markdown report is appended to it.</summary>
+    public string? StepSummary { get; init; }
+
+    /// <summary>Where the disposable database of the migrations audit comes from: a declared server, or a throwaway one from these binaries.</summary>
+    public Migrations.DisposableServer DisposableServer => new(DisposableDatabaseUrl, PostgresBin);
+
+    /// <summary>The folder of PostgreSQL's server binaries (HOTDASH_PG_BIN) for a throwaway server; else the PATH, then /usr/lib/postgresql/*/bin.</summary>
+    public string? PostgresBin { get; init; }
 
     /// <summary>The Monday/Thursday mode: a target that is not configured fails instead of skipping.</summary>
     public bool RequireAll { get; init; }
@@ -87,6 +98,8 @@ public sealed record AuditSettings
             DisposableDatabaseUrl = NonEmpty(get("HOTDASH_DISPOSABLE_DATABASE_URL")),
             BaselineReport = NonEmpty(get("HOTDASH_BASELINE_REPORT")) is { } baseline ? Path.GetFullPath(baseline, repoRoot) : null,
             Sarif = NonEmpty(get("HOTDASH_SARIF")) is { } sarif ? Path.GetFullPath(sarif, repoRoot) : null,
+            PostgresBin = NonEmpty(get("HOTDASH_PG_BIN")),
+            StepSummary = NonEmpty(get("GITHUB_STEP_SUMMARY")),
             RepoRoot = repoRoot,
             FlyMachinesFiles = (NonEmpty(get("HOTDASH_FLY_MACHINES")) ?? string.Empty)
                 .Split([Path.PathSeparator, ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
