@@ -4,9 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using HotDash.Compliance.Audit.Concerns;
 using HotDash.Compliance.Audit.Database;
 using HotDash.Compliance.Audit.Findings;
-using HotDash.Compliance.Audit.Migrations;
 using HotDash.Compliance.Audit.Report;
 using HotDash.Compliance.Audit.Rules;
 using HotDash.Compliance.Audit.Settings;
@@ -30,8 +30,9 @@ public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditR
 
 /// <summary>
 /// Runs every configured audit once and assembles the evidence report. Order: the rules are validated before any
-/// audit acts (the connection to a live database, read-only, opens meanwhile); then the database (live, or the
-/// migrations on a disposable one), Fly, structured-output types, latency; then the comparison with the last report.
+/// audit acts (the connection to a live database, read-only, opens meanwhile); then each concern's audit in the one
+/// shape (<see cref="IAudit{TDetail}"/>, in Concerns/): the database (live, or the migrations on a disposable one),
+/// Fly, structured-output types, latency; then the comparison with the last report, and repository-relative paths.
 /// </summary>
 public static class AuditRunner
 {
@@ -69,7 +70,7 @@ public static class AuditRunner
 
         // Connecting depends only on the target, not on the rules: it starts first and runs while the rules file is
         // read and validated, so a fresh process pays for the two at once. The connection only reads.
-        var connection = Connect(settings, cancellationToken);
+        var connection = DatabaseConnection.Open(settings, cancellationToken);
         RulesFile rules;
         try
         {
@@ -81,59 +82,25 @@ public static class AuditRunner
             throw;
         }
 
-        var run = new Run(settings, rules.Document);
-        await run.DatabaseAsync(connection, cancellationToken).ConfigureAwait(false);
-        run.Fly();
-        run.StructuredOutputs();
-        await run.LatencyAsync(cancellationToken).ConfigureAwait(false);
+        // Every audit in the one shape, in the report's order; each is given the validated rules and its target.
+        var context = new AuditContext(settings, rules.Document);
+        var run = new Run(context);
+        var database = run.Add(await new DatabaseConcernAudit(connection).RunAsync(context, cancellationToken).ConfigureAwait(false));
+        var fly = run.Add(await new FlyConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
+        var structuredOutputs = run.Add(await new StructuredOutputsConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
+        run.Add(await new LatencyConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
         var since = run.CompareWithBaseline();
         run.RelativeLocations();
 
-        var report = new AuditReport(started, DateTimeOffset.UtcNow, run.Relative(rules.Origin), rules.Sha256, run.Targets, run.Summary, run.Findings, run.NotAudited, run.RoundTrips, since);
-        return new AuditOutcome(rules, report, run.Rls, run.FlyResult, run.StructuredResult) { AccessSummary = run.AccessSummary };
+        var report = new AuditReport(started, DateTimeOffset.UtcNow, context.Relative(rules.Origin), rules.Sha256, run.Targets, run.Summary, run.Findings, run.NotAudited, run.RoundTrips, since);
+        return new AuditOutcome(rules, report, database?.Rls, fly, structuredOutputs) { AccessSummary = database?.AccessSummary };
     }
 
-    private static PendingConnection Connect(AuditSettings settings, CancellationToken cancellationToken)
+    /// <summary>One run's results as the audits return them, then compared with the last report and made relative.</summary>
+    private sealed class Run(AuditContext context)
     {
-        if (settings.DatabaseUrl is null || settings.Migrations is not null)
-        {
-            return new PendingConnection(null, null, null);
-        }
+        private AuditSettings Settings => context.Settings;
 
-        try
-        {
-            var target = DatabaseTarget.Parse(settings.DatabaseUrl);
-            return new PendingConnection(target, AuditSession.OpenAsync(target, settings.ConnectTimeout, settings.StatementTimeout, cancellationToken), null);
-        }
-        catch (DatabaseTargetException e)
-        {
-            return new PendingConnection(null, null, $"HOTDASH_DATABASE_URL: {e.Message}");
-        }
-    }
-
-    /// <summary>A connection being opened for the audit, or why there is none.</summary>
-    private sealed record PendingConnection(DatabaseTarget? Target, Task<AuditSession>? Opening, string? Error)
-    {
-        /// <summary>Closes the session if it opened, when the audit will not use it.</summary>
-        public async Task AbandonAsync()
-        {
-            try
-            {
-                if (Opening is not null)
-                {
-                    await (await Opening.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-                }
-            }
-            catch (Exception e) when (e is DatabaseUnreachableException or OperationCanceledException)
-            {
-                // It never opened: nothing to close.
-            }
-        }
-    }
-
-    /// <summary>One run's results as the audits add them.</summary>
-    private sealed class Run(AuditSettings settings, RulesDocument rules)
-    {
         public List<Finding> Findings { get; } = [];
 
         public List<string> Summary { get; } = [];
@@ -144,162 +111,15 @@ public static class AuditRunner
 
         public int RoundTrips { get; private set; }
 
-        public RlsAuditResult? Rls { get; private set; }
-
-        public string? AccessSummary { get; private set; }
-
-        public Fly.FlyAuditResult? FlyResult { get; private set; }
-
-        public StructuredOutputs.StructuredOutputAuditResult? StructuredResult { get; private set; }
-
-        private static readonly IReadOnlyList<string> MigrationsAndDatabase = [MigrationApplier.Concern, .. DatabaseAudit.Concerns];
-
-        public async Task DatabaseAsync(PendingConnection connection, CancellationToken cancellationToken)
+        public TDetail? Add<TDetail>(AuditResult<TDetail> result)
+            where TDetail : class
         {
-            if (settings.Migrations is not null)
-            {
-                if (settings.DatabaseUrl is not null)
-                {
-                    // Both set: the user asked for a live audit this run does not do. Say so as a failure, not a footnote.
-                    NotAudited.Add(new NotAudited(LiveDatabaseConcern, "HOTDASH_DATABASE_URL was not audited: HOTDASH_MIGRATIONS is set, and this run audits the migrations on a disposable database. Audit the live database in a run of its own (unset HOTDASH_MIGRATIONS there).", true, []));
-                }
-
-                await MigrationsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            else if (settings.DatabaseUrl is null)
-            {
-                NotAudited.Add(new NotAudited(DatabaseConcern, "HOTDASH_DATABASE_URL is not set: RLS coverage, view security, API access and the database provider were not audited", false, DatabaseAudit.Concerns));
-            }
-            else if (connection.Target is null)
-            {
-                NotAudited.Add(new NotAudited(DatabaseConcern, connection.Error!, true, DatabaseAudit.Concerns));
-            }
-            else
-            {
-                await LiveDatabaseAsync(connection.Target, connection.Opening!, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        private async Task MigrationsAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                var migrations = await MigrationsAudit.RunAsync(
-                    settings.Migrations!, settings.Seed, settings.DisposableServer, settings.RepoRoot, rules,
-                    settings.ConnectTimeout, settings.StatementTimeout, cancellationToken).ConfigureAwait(false);
-                Targets.Add($"migrations {Relative(settings.Migrations!)} on {migrations.Origin}");
-                Findings.AddRange(migrations.Findings);
-                Summary.Add(migrations.Applied.Summary);
-                RoundTrips = migrations.RoundTrips;
-                if (migrations.Database is { } result)
-                {
-                    Rls = result.Rls;
-                    AccessSummary = result.AccessSummary;
-                    Summary.Add(result.Rls.Summary);
-                    Summary.Add(result.AccessSummary);
-                }
-                else
-                {
-                    var why = migrations.Applied.Failure is { } failure
-                        ? $"the migrations did not apply ({failure.Location}: {failure.Message}), so the database was not audited"
-                        : "no migration was applied, so the database was not audited";
-                    NotAudited.Add(new NotAudited(DatabaseConcern, why, true, DatabaseAudit.Concerns));
-                }
-            }
-            catch (Exception e) when (e is DisposableServerException or DatabaseUnreachableException)
-            {
-                NotAudited.Add(new NotAudited(DatabaseConcern, $"HOTDASH_MIGRATIONS: {e.Message}", true, MigrationsAndDatabase));
-            }
-        }
-
-        private async Task LiveDatabaseAsync(DatabaseTarget target, Task<AuditSession> opening, CancellationToken cancellationToken)
-        {
-            Targets.Add(target.Display);
-            try
-            {
-                var session = await opening.ConfigureAwait(false);
-                try
-                {
-                    var result = await DatabaseAudit.RunAsync(session, rules, cancellationToken).ConfigureAwait(false);
-                    Rls = result.Rls;
-                    AccessSummary = result.AccessSummary;
-                    Findings.AddRange(result.Findings);
-                    Summary.Add(result.Rls.Summary);
-                    Summary.Add(result.AccessSummary);
-                    Summary.Add($"Database provider: {(result.Provider.Fails ? "violation" : "as declared")} ({rules.Database.Provider ?? "none declared"})");
-                }
-                finally
-                {
-                    await session.DisposeAsync().ConfigureAwait(false);
-                    RoundTrips = session.RoundTrips;
-                }
-            }
-            catch (DatabaseUnreachableException e)
-            {
-                NotAudited.Add(new NotAudited(DatabaseConcern, target.Mask(e.Message), true, DatabaseAudit.Concerns));
-            }
-        }
-
-        public void Fly()
-        {
-            if (rules.Fly.Apps.Count == 0)
-            {
-                return;
-            }
-
-            var snapshots = Audit.Fly.MachinesSnapshotSource.FromSetting(settings.FlyMachinesFiles);
-            var machines = Audit.Fly.FlyMemoryAudit.LoadSnapshots(rules, snapshots);
-            foreach (var unreadable in machines.Unreadable)
-            {
-                NotAudited.Add(new NotAudited(FlyMachinesConcern, unreadable.Reason, true, []));
-            }
-
-            FlyResult = new Audit.Fly.FlyMemoryAudit().Run(rules, settings.RepoRoot, machines);
-            Findings.AddRange(FlyResult.Findings);
-            Summary.Add(FlyResult.Summary);
-            Targets.Add($"fly.toml files under {Relative(settings.RepoRoot)}");
-            Targets.AddRange(snapshots.Select(s => $"machines snapshot {(s.App is null ? string.Empty : s.App + "=")}{Relative(s.Path)}"));
-            var warm = new Audit.Fly.FlyWarmCapacityAudit().Run(rules, settings.RepoRoot, machines.ByApp);
-            if (warm.Count > 0)
-            {
-                Findings.AddRange(warm);
-                var groups = warm.Select(f => f.About).Distinct().ToList();
-                var cold = warm.Where(f => f.Fails).Select(f => f.About).Distinct().Count();
-                Summary.Add($"Fly warm capacity: {groups.Count - cold}/{groups.Count} process groups keep their warm machines (fly.toml{(snapshots.Count > 0 ? " and live machines" : string.Empty)})");
-            }
-
-            if (snapshots.Count == 0)
-            {
-                NotAudited.Add(new NotAudited(FlyMachinesConcern, "HOTDASH_FLY_MACHINES is not set: live machines were not compared with fly.toml and the rules", false, []));
-            }
-        }
-
-        public void StructuredOutputs()
-        {
-            if (rules.StructuredOutputs.Assemblies.Count == 0)
-            {
-                return;
-            }
-
-            StructuredResult = new Audit.StructuredOutputs.StructuredOutputTypeAudit().Run(rules, settings.RepoRoot);
-            Findings.AddRange(StructuredResult.Findings);
-            Summary.Add(StructuredResult.Summary);
-            Targets.AddRange(rules.StructuredOutputs.Assemblies.Select(a => $"assembly {a}"));
-        }
-
-        public async Task LatencyAsync(CancellationToken cancellationToken)
-        {
-            if (rules.Latency.Endpoints.Count == 0)
-            {
-                return;
-            }
-
-            var latency = await Latency.LatencyAudit.RunAsync(rules, settings.Variable, settings.ReportDirectory, null, cancellationToken).ConfigureAwait(false);
-            Findings.AddRange(latency.Findings);
-            NotAudited.AddRange(latency.NotConfigured.Select(n => new NotAudited($"latency {n.Key}", n.Value, false, [Latency.LatencyAudit.Concern])));
-            Summary.Add($"Latency: {latency.Findings.Count(f => !f.Fails)}/{latency.Findings.Count} endpoints within budget" +
-                        (latency.NotConfigured.Count > 0 ? $"; {latency.NotConfigured.Count} not measured ({string.Join(", ", latency.NotConfigured.Keys)})" : string.Empty));
-            Targets.AddRange(latency.Findings.Select(f => $"{f.Subject} at {f.Location}"));
+            Findings.AddRange(result.Findings);
+            Summary.AddRange(result.Summary);
+            Targets.AddRange(result.Targets);
+            NotAudited.AddRange(result.NotAudited);
+            RoundTrips += result.RoundTrips;
+            return result.Detail;
         }
 
         /// <summary>
@@ -309,7 +129,7 @@ public static class AuditRunner
         /// </summary>
         public void RelativeLocations()
         {
-            var root = Path.TrimEndingDirectorySeparator(settings.RepoRoot) + Path.DirectorySeparatorChar;
+            var root = Path.TrimEndingDirectorySeparator(Settings.RepoRoot) + Path.DirectorySeparatorChar;
             string Strip(string text) => text.Replace(root, string.Empty, StringComparison.Ordinal);
             for (var i = 0; i < Findings.Count; i++)
             {
@@ -330,14 +150,14 @@ public static class AuditRunner
 
         public BaselineComparison? CompareWithBaseline()
         {
-            if (settings.BaselineReport is null)
+            if (Settings.BaselineReport is null)
             {
                 return null;
             }
 
             try
             {
-                var baseline = Baseline.Load(settings.BaselineReport);
+                var baseline = Baseline.Load(Settings.BaselineReport);
                 for (var i = 0; i < Findings.Count; i++)
                 {
                     if (Findings[i].Concern == Latency.LatencyAudit.Concern && baseline.LatencyChange(Findings[i]) is { } change)
@@ -355,18 +175,6 @@ public static class AuditRunner
                 NotAudited.Add(new NotAudited(BaselineConcern, e.Message, true, []));
                 return null;
             }
-        }
-
-        /// <summary>A path as the report shows it: relative to the repository root when under it.</summary>
-        public string Relative(string path)
-        {
-            if (!Path.IsPathRooted(path))
-            {
-                return path;
-            }
-
-            var relative = Path.GetRelativePath(settings.RepoRoot, path).Replace('\\', '/');
-            return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
         }
     }
 }
