@@ -90,7 +90,7 @@ public class SampleBuildTests
             System.Collections.Immutable.ImmutableDictionary<string, string>.Empty
                 .Add(file, File.ReadAllText(file))
                 .Add("/implicit/GlobalUsings.cs", "global using System; global using System.Collections.Generic; global using System.Linq; global using System.Threading; global using System.Threading.Tasks;"),
-            new Analyzers.StructuredOutputs.OptionalPropertyFilledByModelAnalyzer(),
+            new Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer(),
             new CodeFixes.OptionalPropertyCodeFixProvider(),
             CodeFixes.OptionalPropertyCodeFixProvider.MakeNullableKey);
         fixedFiles[file].Should().Contain("public sealed record AgentDecision(string Action, string TicketId, string? Reason = \"\");");

@@ -4,8 +4,8 @@ using HotDash.Compliance.CodeFixes;
 using System.Linq;
 using HotDash.Compliance.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Testing;
-using Fix = HotDash.Compliance.Analyzers.Tests.Infrastructure.CodeFixTest<HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer, HotDash.Compliance.CodeFixes.OptionalPropertyCodeFixProvider>;
-using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer>;
+using Fix = HotDash.Compliance.Analyzers.Tests.Infrastructure.CodeFixTest<HotDash.Compliance.Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer, HotDash.Compliance.CodeFixes.OptionalPropertyCodeFixProvider>;
+using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer>;
 
 namespace HotDash.Compliance.Analyzers.Tests.StructuredOutputs;
 
@@ -104,7 +104,7 @@ public class HD2002OptionalPropertyNotNullableTests
             {
                 public Task<ChatResponse<Ticket>> A(string prompt) => client.GetResponseAsync<Ticket>(prompt);
             }
-            """], [("/repo/hotdash.rules.json", RejectingSdk)], [new OptionalPropertyNotNullableAnalyzer()], TestContext.Current.CancellationToken);
+            """], [("/repo/hotdash.rules.json", RejectingSdk)], [new StructuredOutputTypeAnalyzer()], TestContext.Current.CancellationToken);
         diagnostics.Should().OnlyContain(d => d.Id == "HD2002");
         diagnostics.Select(d => d.GetMessage().Split('\'')[1]).Should().BeEquivalentTo(["Title", "Summary", "Score", "Priority", "Steps", "Text"]);
         diagnostics.Should().OnlyContain(d => d.AdditionalLocations.Count == 1);
@@ -138,7 +138,7 @@ public class HD2002OptionalPropertyNotNullableTests
             {
                 public Task<ChatResponse<Plan>> A(string prompt) => client.GetResponseAsync<Plan>(prompt);
             }
-            """], [("/repo/hotdash.rules.json", RejectingSdk)], [new OptionalPropertyNotNullableAnalyzer()], TestContext.Current.CancellationToken);
+            """], [("/repo/hotdash.rules.json", RejectingSdk)], [new StructuredOutputTypeAnalyzer()], TestContext.Current.CancellationToken);
         diagnostics.Select(d => d.GetMessage().Split('\'')[1]).Should().BeEquivalentTo(["Summary", "Retries"]);
     }
 

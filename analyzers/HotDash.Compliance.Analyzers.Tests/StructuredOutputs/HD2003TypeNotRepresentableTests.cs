@@ -1,6 +1,6 @@
 using System.Linq;
 using HotDash.Compliance.Analyzers.Tests.Infrastructure;
-using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer>;
+using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer>;
 
 namespace HotDash.Compliance.Analyzers.Tests.StructuredOutputs;
 
@@ -33,7 +33,7 @@ public class HD2003TypeNotRepresentableTests
             }
 
             public static class Uses { static readonly ChatOptions Strict = new() { AdditionalProperties = new() { ["strict"] = true } }; public static object A(IChatClient c) => c.GetResponseAsync<Report>("x", Strict); }
-            """, new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer());
+            """, new Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer());
         diagnostics.Should().OnlyContain(d => d.Id == "HD2003" && d.Location.GetLineSpan().StartLinePosition.Line == 18 && d.AdditionalLocations.Count == 1);
         diagnostics.Select(d => d.GetMessage()).Should().HaveCount(6)
             .And.Contain(m => m.Contains("property 'Report.Labels' is a dictionary ('System.Collections.Generic.Dictionary<string, string>')"))
@@ -64,7 +64,7 @@ public class HD2003TypeNotRepresentableTests
                     "entryPoints": [ { "method": "Microsoft.Extensions.AI.ChatClientStructuredOutputExtensions.GetResponseAsync", "kind": "type", "alwaysStrict": true } ],
                     "profile": "tight", "profiles": [ { "name": "tight", "limits": { "maxEnumValues": 2, "maxObjectProperties": 1 } } ] } }
                 """)],
-            [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()], TestContext.Current.CancellationToken);
+            [new Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer()], TestContext.Current.CancellationToken);
         diagnostics.Select(d => d.GetMessage()).Should().BeEquivalentTo(
         [
             "Structured-output type 'Paint' cannot be sent in strict mode: it has 2 object properties in total; strict mode allows 1",
@@ -116,7 +116,7 @@ public class HD2003TypeNotRepresentableTests
         var diagnostics = await AnalyzerRun.DiagnosticsAsync(
             [Visit + use],
             [("/repo/hotdash.rules.json", ProfileRules.Selecting(profile))],
-            [new Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()],
+            [new Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer()],
             TestContext.Current.CancellationToken);
         diagnostics.Should().NotContain(d => d.Id == "AD0001" || d.Id == "HD0001" || (d.Id.StartsWith("CS", System.StringComparison.Ordinal) && d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
         var messages = diagnostics.Where(d => d.Id == "HD2003").Select(d => d.GetMessage()).ToList();

@@ -4,8 +4,8 @@ using HotDash.Compliance.Analyzers.Tests.Infrastructure;
 using HotDash.Compliance.Analyzers.Diagnostics;
 using HotDash.Compliance.CodeFixes;
 using Microsoft.CodeAnalysis.Testing;
-using Fix = HotDash.Compliance.Analyzers.Tests.Infrastructure.CodeFixTest<HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyFilledByModelAnalyzer, HotDash.Compliance.CodeFixes.OptionalPropertyCodeFixProvider>;
-using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyFilledByModelAnalyzer>;
+using Fix = HotDash.Compliance.Analyzers.Tests.Infrastructure.CodeFixTest<HotDash.Compliance.Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer, HotDash.Compliance.CodeFixes.OptionalPropertyCodeFixProvider>;
+using Verify = HotDash.Compliance.Analyzers.Tests.Infrastructure.AnalyzerTest<HotDash.Compliance.Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer>;
 
 namespace HotDash.Compliance.Analyzers.Tests.StructuredOutputs;
 
@@ -122,7 +122,7 @@ public class StructuredOutputShapesAnalyzerTests
             }
             """;
         var diagnostics = await AnalyzerRun.DiagnosticsAsync([shapes, usage], [],
-            [new HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyNotNullableAnalyzer(), new HotDash.Compliance.Analyzers.StructuredOutputs.OptionalPropertyFilledByModelAnalyzer(), new HotDash.Compliance.Analyzers.StructuredOutputs.TypeNotRepresentableAnalyzer()],
+            [new HotDash.Compliance.Analyzers.StructuredOutputs.StructuredOutputTypeAnalyzer()],
             TestContext.Current.CancellationToken);
         // Reported at the type argument, or at typeof(T).
         var predicted = diagnostics.GroupBy(d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan).Replace("typeof(", string.Empty, StringComparison.Ordinal).TrimEnd(')'))
