@@ -51,6 +51,28 @@ public sealed class TemplateTests(TemplateTests.CreatedProject created) : IClass
                 "lib/net10.0/HotDash.Compliance.Audit.dll", "lib/net10.0/HotDash.Compliance.Core.dll");
         }
 
+        // Debuggable and documented: each assembly embeds its PDB (with Source Link where the origin is GitHub), the
+        // public packages carry their XML docs, and the nuspec names the commit.
+        foreach (var (id, assemblies) in new[] { ("HotDash.Compliance.Audit", new[] { "HotDash.Compliance.Audit", "HotDash.Compliance.Core" }), ("HotDash.Compliance.Suite", new[] { "HotDash.Compliance.Suite" }) })
+        {
+            using var zip = ZipFile.OpenRead(Path.Combine(created.Feed, $"{id}.{created.Version}.nupkg"));
+            zip.GetEntry($"lib/net10.0/{id}.xml").Should().NotBeNull($"{id} ships its XML docs");
+            foreach (var assembly in assemblies)
+            {
+                using var stream = new MemoryStream();
+                using (var entry = zip.GetEntry($"lib/net10.0/{assembly}.dll")!.Open())
+                {
+                    entry.CopyTo(stream);
+                }
+
+                stream.Position = 0;
+                using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+                pe.ReadDebugDirectory().Should().Contain(d => d.Type == System.Reflection.PortableExecutable.DebugDirectoryEntryType.EmbeddedPortablePdb, $"{assembly} embeds its PDB");
+            }
+
+            created.Nuspec(id).Descendants().Single(e => e.Name.LocalName == "repository").Attribute("commit")!.Value.Should().MatchRegex("^[0-9a-f]{40}$");
+        }
+
         created.Nuspec("HotDash.Compliance.Audit").Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => e.Attribute("id")!.Value).Should().NotContain(id => id.StartsWith("HotDash.", StringComparison.Ordinal));
 

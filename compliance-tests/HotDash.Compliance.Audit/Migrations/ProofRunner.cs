@@ -21,7 +21,15 @@ public sealed record ProofResult(IReadOnlyList<string> Rows, int Affected, strin
 /// </summary>
 public static class ProofRunner
 {
+    /// <param name="connection">An open connection to the disposable database, as its owner.</param>
+    /// <param name="setup">SQL the owner runs first: the proof's own rows.</param>
+    /// <param name="role">The API role the attempt runs as (SET LOCAL ROLE).</param>
+    /// <param name="userId">The made-up user's id in the JWT claims (its <c>sub</c>); null for anon.</param>
+    /// <param name="attempt">The statement the API role tries.</param>
+    /// <param name="readBack">A query the owner runs afterwards to see what the attempt did; null when the attempt's own result says it.</param>
+    /// <param name="claims">The whole request.jwt.claims JSON, when more than the role and <c>sub</c> is needed.</param>
     /// <param name="relaxForeignKeys">Insert the setup rows with foreign keys and triggers off (superusers only; tried, not required).</param>
+    /// <param name="cancellationToken">Cancels the attempt; the transaction is rolled back either way.</param>
     public static async Task<ProofResult> RunAsync(
         NpgsqlConnection connection, string setup, string role, string? userId, string attempt, string? readBack = null,
         string? claims = null, bool relaxForeignKeys = false, CancellationToken cancellationToken = default)
