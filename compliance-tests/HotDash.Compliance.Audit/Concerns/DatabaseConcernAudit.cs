@@ -73,6 +73,7 @@ public sealed class DatabaseConcernAudit(DatabaseConnection connection) : IAudit
                 return applied with
                 {
                     Summary = [migrations.Applied.Summary, result.Rls.Summary, result.AccessSummary],
+                    NotAudited = result.NotAudited,
                     Detail = new DatabaseDetail(result.Rls, result.AccessSummary),
                 };
             }
@@ -114,6 +115,7 @@ public sealed class DatabaseConcernAudit(DatabaseConnection connection) : IAudit
                     result.AccessSummary,
                     $"Database provider: {(result.Provider.Fails ? "violation" : "as declared")} ({context.Rules.Database.Provider ?? "none declared"})",
                 ],
+                NotAudited = result.NotAudited,
                 Detail = new DatabaseDetail(result.Rls, result.AccessSummary),
             };
         }

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using HotDash.Compliance.Audit.Database.Access;
 using HotDash.Compliance.Audit.Database.Catalog;
 using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Report;
 using HotDash.Compliance.Audit.Rules;
 
 namespace HotDash.Compliance.Audit.Database;
@@ -12,6 +13,9 @@ namespace HotDash.Compliance.Audit.Database;
 /// <summary>Every database concern's findings, from one catalog snapshot, with the summary lines of the report.</summary>
 public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResult Rls, Finding Provider, IReadOnlyList<Finding> Findings)
 {
+    /// <summary>What this database's audit could not judge, and why (buckets the audit role may not see in full).</summary>
+    public IReadOnlyList<NotAudited> NotAudited { get; init; } = [];
+
     /// <summary>What the API roles can actually do, counted per rule: "RLS enabled" alone says nothing about it.</summary>
     public string AccessSummary
     {
@@ -34,10 +38,19 @@ public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResul
             Add(RuleIds.PrivateRelationExposed, "view exposing a private relation", "views exposing private relations");
             Add(RuleIds.BucketListable, "public bucket anyone can list", "public buckets anyone can list");
             Add(RuleIds.ExposedSchemaNotAudited, "exposed schema the RLS audit does not cover", "exposed schemas the RLS audit does not cover");
+            // Buckets it could not see in full are not "no listable bucket": the summary says they were not judged.
+            var bucketsNotJudged = NotAudited.Any(n => n.Concern == StorageBucketAudit.NotJudgedConcern);
+            if (bucketsNotJudged)
+            {
+                parts.Add("storage buckets not judged");
+            }
+
             var scope = $" (roles {string.Join(", ", Snapshot.ApiRoles)}; exposed schemas {string.Join(", ", Snapshot.Exposed.Schemas)})";
             return parts.Count == 0
                 ? "API access: no always-true policy, no policy on user metadata, no callable definer function, no exposed private relation, no listable bucket" + scope
-                : $"API access: {string.Join("; ", parts)}" + scope;
+                : parts.Count == 1 && bucketsNotJudged
+                    ? "API access: no always-true policy, no policy on user metadata, no callable definer function, no exposed private relation; storage buckets not judged" + scope
+                    : $"API access: {string.Join("; ", parts)}" + scope;
         }
     }
 }
@@ -71,6 +84,9 @@ public static class DatabaseAudit
         findings.AddRange(StorageBucketAudit.Judge(snapshot, database));
         findings.AddRange(ExposedSchemaAudit.Judge(snapshot, rules, database));
         findings.Add(provider);
-        return new DatabaseAuditResult(snapshot, rls, provider, findings);
+        return new DatabaseAuditResult(snapshot, rls, provider, findings)
+        {
+            NotAudited = StorageBucketAudit.NotJudged(snapshot) is { } buckets ? [buckets] : [],
+        };
     }
 }

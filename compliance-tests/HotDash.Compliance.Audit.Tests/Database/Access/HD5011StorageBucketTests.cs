@@ -51,14 +51,87 @@ public sealed class HD5011StorageBucketTests(PostgresServer server) : IClassFixt
     }
 
     [Fact]
-    public async Task Without_the_right_to_read_storage_buckets_the_audit_says_so_instead_of_guessing()
+    public async Task Without_the_right_to_read_storage_buckets_the_buckets_are_not_judged_and_the_audit_says_how_to_grant_it()
     {
         var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], """
             CREATE ROLE bucket_blind_auditor LOGIN PASSWORD 'audit-pw';
             """);
         var result = await SupabaseDatabase.AuditAsync(server, database, user: "bucket_blind_auditor", password: "audit-pw");
-        var note = result.Findings.Single(f => f.RuleId == "HD5011");
-        note.Severity.Should().Be(Severity.Info);
-        note.Message.Should().Contain("GRANT SELECT ON storage.buckets");
+
+        result.Findings.Should().NotContain(f => f.RuleId == "HD5011", "nothing is judged from buckets the audit cannot read, so nothing passes either");
+        var notJudged = result.NotAudited.Should().ContainSingle().Which;
+        notJudged.Requested.Should().BeTrue("the database was asked for: buckets it could not read fail the run");
+        notJudged.Reason.Should().Contain("may not read storage.buckets").And.Contain("GRANT SELECT ON storage.buckets TO bucket_blind_auditor;")
+            .And.Contain("CREATE POLICY hotdash_auditor_reads_buckets ON storage.buckets FOR SELECT TO bucket_blind_auditor USING (true);", "RLS is on there: the grant alone would show it no bucket");
+        result.AccessSummary.Should().Contain("storage buckets not judged").And.NotContain("no listable bucket");
+    }
+
+    /// <summary>
+    /// Supabase turns RLS on for storage.buckets. An audit role granted SELECT but admitted by no policy reads no
+    /// bucket at all: the audit used to judge those zero rows and pass ("no storage buckets") on a database whose
+    /// public bucket anon lists in full. Proved here by doing it: the role sees 0 of the bucket rows, anon lists every file.
+    /// </summary>
+    [Fact]
+    public async Task Rls_that_hides_the_buckets_from_the_audit_role_is_not_judged_from_what_it_sees()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], """
+            CREATE ROLE rls_blind_auditor LOGIN PASSWORD 'audit-pw';
+            GRANT USAGE ON SCHEMA storage TO rls_blind_auditor;
+            GRANT SELECT ON storage.buckets TO rls_blind_auditor;
+            """);
+        (await server.ScalarAsync<long>(database, "SELECT count(*) FROM storage.buckets")).Should().Be(1);
+        (await CountAsAsync(database, "rls_blind_auditor", "SELECT count(*) FROM storage.buckets")).Should().Be(0, "RLS hides every bucket from it");
+        (await ApiProof.RunAsync(server, database, TwoFiles, "anon", null, "SELECT name FROM storage.objects WHERE bucket_id = 'avatars'")).Rows.Should().HaveCount(2);
+
+        var result = await SupabaseDatabase.AuditAsync(server, database, user: "rls_blind_auditor", password: "audit-pw");
+
+        result.Findings.Should().NotContain(f => f.RuleId == "HD5011");
+        var notJudged = result.NotAudited.Should().ContainSingle().Which;
+        notJudged.Requested.Should().BeTrue();
+        notJudged.Reason.Should().Contain("row-level security on storage.buckets hides its rows from the audit role rls_blind_auditor")
+            .And.Contain("CREATE POLICY hotdash_auditor_reads_buckets ON storage.buckets FOR SELECT TO rls_blind_auditor USING (true);");
+        result.AccessSummary.Should().Contain("storage buckets not judged");
+    }
+
+    [Fact]
+    public async Task With_the_documented_policy_the_audit_role_judges_every_bucket()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], """
+            CREATE ROLE seeing_auditor LOGIN PASSWORD 'audit-pw';
+            GRANT USAGE ON SCHEMA storage TO seeing_auditor;
+            GRANT SELECT ON storage.buckets TO seeing_auditor;
+            CREATE POLICY hotdash_auditor_reads_buckets ON storage.buckets FOR SELECT TO seeing_auditor USING (true);
+            """);
+        (await CountAsAsync(database, "seeing_auditor", "SELECT count(*) FROM storage.buckets")).Should().Be(1);
+
+        var result = await SupabaseDatabase.AuditAsync(server, database, user: "seeing_auditor", password: "audit-pw");
+
+        result.NotAudited.Should().BeEmpty();
+        result.Findings.Single(f => f.RuleId == "HD5011" && f.Subject == "bucket avatars").Severity.Should().Be(Severity.Error);
+    }
+
+    [Fact]
+    public async Task A_policy_that_shows_the_audit_role_only_some_buckets_is_not_taken_for_all_of_them()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], """
+            CREATE ROLE partial_auditor LOGIN PASSWORD 'audit-pw';
+            GRANT USAGE ON SCHEMA storage TO partial_auditor;
+            GRANT SELECT ON storage.buckets TO partial_auditor;
+            CREATE POLICY "only private buckets" ON storage.buckets FOR SELECT TO partial_auditor USING (NOT public);
+            """);
+        (await CountAsAsync(database, "partial_auditor", "SELECT count(*) FROM storage.buckets")).Should().Be(0, "the public bucket is hidden from it");
+
+        var result = await SupabaseDatabase.AuditAsync(server, database, user: "partial_auditor", password: "audit-pw");
+
+        result.Findings.Should().NotContain(f => f.RuleId == "HD5011");
+        result.NotAudited.Should().ContainSingle().Which.Reason.Should().Contain("hides its rows from the audit role partial_auditor");
+    }
+
+    private async Task<long> CountAsAsync(string database, string user, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(HotDash.Compliance.Audit.Database.DatabaseTarget.Parse(server.Url(database, user, "audit-pw")).Builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

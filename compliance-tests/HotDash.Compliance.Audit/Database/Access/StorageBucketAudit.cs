@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using HotDash.Compliance.Audit.Database.Catalog;
 using HotDash.Compliance.Audit.Findings;
+using HotDash.Compliance.Audit.Report;
 using HotDash.Compliance.Audit.Rules;
 
 namespace HotDash.Compliance.Audit.Database.Access;
@@ -18,19 +19,22 @@ public static class StorageBucketAudit
 {
     public const string Concern = "storage";
 
+    /// <summary>The not-audited concern when the buckets could not be read in full: the audit was asked for, so it fails the run.</summary>
+    public const string NotJudgedConcern = "storage buckets";
+
+    /// <summary>Why the buckets were not judged (the audit role may not read storage.buckets, or RLS may hide rows from it), or null.</summary>
+    public static NotAudited? NotJudged(CatalogSnapshot snapshot) =>
+        snapshot.FindRelation("storage", "objects") is not null && snapshot.Buckets is null
+            ? new NotAudited(NotJudgedConcern, $"storage buckets were not judged (HD5011): {snapshot.BucketsNote}", true, [Concern])
+            : null;
+
     public static IReadOnlyList<Finding> Judge(CatalogSnapshot snapshot, string database)
     {
         var findings = new List<Finding>();
         var objects = snapshot.FindRelation("storage", "objects");
-        if (objects is null)
+        if (objects is null || snapshot.Buckets is null)
         {
-            return findings;
-        }
-
-        if (snapshot.Buckets is null)
-        {
-            findings.Add(new Finding(RuleIds.BucketListable, Severity.Info, Concern, "storage buckets", $"{database} (storage.buckets)",
-                $"Storage buckets were not judged: {snapshot.BucketsNote}.", []));
+            // No Storage, or buckets it may not see in full (NotJudged says so): nothing is judged, nothing passes.
             return findings;
         }
 

@@ -142,21 +142,34 @@ public static class CatalogReader
         """;
 
     // storage.buckets holds rows, not catalog data: it is read through query_to_xml so the batch still
-    // parses where Supabase Storage is not installed, and only when the audit role may read it.
+    // parses where Supabase Storage is not installed, and only when the audit role may read it. Supabase enables RLS
+    // on it: unless the audit role bypasses RLS (superuser, BYPASSRLS, the owner without FORCE) or a permissive
+    // SELECT policy for it (or PUBLIC) reads USING (true), the rows it gets may be some or none of the buckets, and
+    // nothing is judged from them ("hidden").
     private const string BucketsQuery = """
         WITH state AS (
           SELECT c.oid IS NOT NULL AS present,
-                 coalesce(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT'), false) AS readable
+                 coalesce(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT'), false) AS readable,
+                 coalesce(c.relrowsecurity
+                   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls))
+                   AND NOT (pg_catalog.pg_has_role(c.relowner, 'USAGE') AND NOT c.relforcerowsecurity)
+                   AND NOT EXISTS (
+                     SELECT 1 FROM pg_catalog.pg_policy p
+                      WHERE p.polrelid = c.oid AND p.polpermissive AND p.polcmd IN ('r', '*')
+                        AND pg_catalog.pg_get_expr(p.polqual, p.polrelid) = 'true'
+                        AND EXISTS (SELECT 1 FROM unnest(p.polroles) AS pr(oid) WHERE CASE WHEN pr.oid = 0 THEN true ELSE pg_catalog.pg_has_role(current_user, pr.oid, 'MEMBER') END)),
+                   false) AS hidden,
+                 current_user::text AS auditor
             FROM (SELECT 1) AS one
             LEFT JOIN pg_catalog.pg_class c
               ON c.relname = 'buckets' AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'storage'))
-        SELECT s.present, s.readable,
+        SELECT s.present, s.readable, s.hidden, s.auditor,
                (xpath('/row/id/text()', b.row))[1]::text, (xpath('/row/name/text()', b.row))[1]::text,
                (xpath('/row/public/text()', b.row))[1]::text
           FROM state s
           LEFT JOIN LATERAL unnest(xpath('/table/row', query_to_xml(
                  CASE WHEN s.readable THEN 'SELECT id, name, coalesce(public, false) AS public FROM storage.buckets ORDER BY id'
-                      ELSE 'SELECT 1 WHERE false' END, false, false, ''))) AS b(row) ON true
+                      ELSE 'SELECT 1 WHERE false' END, false, false, ''))) AS b(row) ON NOT s.hidden
         """;
 
     public static async Task<CatalogSnapshot> ReadAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
@@ -285,12 +298,21 @@ public static class CatalogReader
                     }
                     else if (!reader.GetBoolean(1))
                     {
+                        var auditor = Sql.Identifier(reader.GetString(3));
                         buckets = null;
-                        bucketsNote = "the audit role may not read storage.buckets: GRANT SELECT ON storage.buckets TO the audit role to judge buckets";
+                        bucketsNote = $"the audit role {auditor} may not read storage.buckets: GRANT USAGE ON SCHEMA storage TO {auditor}; GRANT SELECT ON storage.buckets TO {auditor};" +
+                                      (reader.GetBoolean(2) ? $" and, since row-level security is on there, CREATE POLICY hotdash_auditor_reads_buckets ON storage.buckets FOR SELECT TO {auditor} USING (true);" : string.Empty) +
+                                      " (samples/supabase/audit-role.sql)";
                     }
-                    else if (!reader.IsDBNull(2))
+                    else if (reader.GetBoolean(2))
                     {
-                        buckets!.Add(new StorageBucket(reader.GetString(2), reader.IsDBNull(3) ? reader.GetString(2) : reader.GetString(3), reader.GetString(4) == "true"));
+                        var auditor = Sql.Identifier(reader.GetString(3));
+                        buckets = null;
+                        bucketsNote = $"row-level security on storage.buckets hides its rows from the audit role {auditor} (no policy lets it read every bucket, and it does not bypass RLS), so the buckets it would see prove nothing. Let it read them: CREATE POLICY hotdash_auditor_reads_buckets ON storage.buckets FOR SELECT TO {auditor} USING (true); (samples/supabase/audit-role.sql)";
+                    }
+                    else if (!reader.IsDBNull(4))
+                    {
+                        buckets!.Add(new StorageBucket(reader.GetString(4), reader.IsDBNull(5) ? reader.GetString(4) : reader.GetString(5), reader.GetString(6) == "true"));
                     }
                 }
             },

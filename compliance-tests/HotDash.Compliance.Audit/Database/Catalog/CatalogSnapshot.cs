@@ -35,9 +35,13 @@ public sealed record CatalogSnapshot
     /// <summary>Direct dependencies of views and materialized views on other relations.</summary>
     public required IReadOnlyList<ViewDependency> ViewDependencies { get; init; }
 
-    /// <summary>Storage buckets; null when there is no storage.buckets table, or the audit role may not read it (see <see cref="BucketsNote"/>).</summary>
+    /// <summary>
+    /// Storage buckets; null when there is no storage.buckets table, or the audit role may not read it, or RLS may hide
+    /// some of its rows from the audit role (see <see cref="BucketsNote"/>): nothing is judged from rows it may not see.
+    /// </summary>
     public IReadOnlyList<StorageBucket>? Buckets { get; init; }
 
+    /// <summary>Why <see cref="Buckets"/> is null, with the fix.</summary>
     public string? BucketsNote { get; init; }
 
     /// <summary>"kind name" signals of a hosting platform found inside the database (see ProviderAudit).</summary>
