@@ -12,11 +12,11 @@ namespace HotDash.Compliance.Audit.Tests.Infrastructure;
 internal static class ApiProof
 {
     public static async Task<ProofResult> RunAsync(
-        PostgresServer server, string database, string setup, string role, string? userId, string attempt, string? readBack = null, string? claims = null)
+        PostgresServer server, string database, string setup, string role, string? userId, string attempt, string? readBack = null, string? claims = null, string? headers = null)
     {
         await using var connection = new NpgsqlConnection(server.ConnectionString(database));
         await connection.OpenAsync();
-        var result = await ProofRunner.RunAsync(connection, setup, role, userId, attempt, readBack, claims);
+        var result = await ProofRunner.RunAsync(connection, setup, role, userId, attempt, readBack, claims, headers: headers);
         result.SetupError.Should().BeNull("the proof's own rows must go in");
         return result;
     }

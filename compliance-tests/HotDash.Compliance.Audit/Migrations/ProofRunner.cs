@@ -29,10 +29,11 @@ public static class ProofRunner
     /// <param name="readBack">A query the owner runs afterwards to see what the attempt did; null when the attempt's own result says it.</param>
     /// <param name="claims">The whole request.jwt.claims JSON, when more than the role and <c>sub</c> is needed.</param>
     /// <param name="relaxForeignKeys">Insert the setup rows with foreign keys and triggers off (superusers only; tried, not required).</param>
+    /// <param name="headers">The HTTP request headers as PostgREST hands them to the database (request.headers, JSON), set by the caller: null for none.</param>
     /// <param name="cancellationToken">Cancels the attempt; the transaction is rolled back either way.</param>
     public static async Task<ProofResult> RunAsync(
         NpgsqlConnection connection, string setup, string role, string? userId, string attempt, string? readBack = null,
-        string? claims = null, bool relaxForeignKeys = false, CancellationToken cancellationToken = default)
+        string? claims = null, bool relaxForeignKeys = false, string? headers = null, CancellationToken cancellationToken = default)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -74,9 +75,10 @@ public static class ProofRunner
             claims ??= JsonSerializer.Serialize(userId is null
                 ? new Dictionary<string, string> { ["role"] = role }
                 : new Dictionary<string, string> { ["role"] = role, ["sub"] = userId });
-            await using (var switchRole = new NpgsqlCommand($"SET LOCAL ROLE {Database.Catalog.Sql.Identifier(role)}; SELECT set_config('request.jwt.claims', @claims, true)", connection))
+            await using (var switchRole = new NpgsqlCommand($"SET LOCAL ROLE {Database.Catalog.Sql.Identifier(role)}; SELECT set_config('request.jwt.claims', @claims, true), set_config('request.headers', @headers, true)", connection))
             {
                 switchRole.Parameters.AddWithValue("claims", claims);
+                switchRole.Parameters.AddWithValue("headers", headers ?? "{}");
                 await switchRole.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

@@ -136,6 +136,9 @@ public sealed record DatabaseRules
     /// <summary>Text that marks user-editable data (user_metadata); a policy that reads it trusts the user.</summary>
     public IReadOnlyList<string> UserEditableClaims { get; init; } = ["user_metadata", "raw_user_meta_data"];
 
+    /// <summary>Settings the API's caller chooses (request.headers, request.cookies); a policy that decides by one trusts the caller.</summary>
+    public IReadOnlyList<string> CallerSetSettings { get; init; } = ["request.headers", "request.cookies"];
+
     public IReadOnlyList<FunctionExemption> FunctionExemptions { get; init; } = [];
 
     public MigrationRules Migrations { get; init; } = new();

@@ -57,4 +57,15 @@ public class PolicyExpressionTests
         PolicyExpression.Split("((a = 1) OR (b = 'x OR y'::text))", "OR").Should().Equal("(a = 1)", "(b = 'x OR y'::text)");
         PolicyExpression.Split("(a = 1) AND ((b = 2) OR (c = 3))", "AND").Should().Equal("(a = 1)", "((b = 2) OR (c = 3))");
     }
+
+    // As pg_get_expr deparses them: a header read at the top, inside EXISTS (SELECT ...), inside a plain group, and a
+    // parenthesis in a literal that must not open a group.
+    [Theory]
+    [InlineData("((((current_setting('request.headers'::text, true))::json ->> 'capgkey'::text) = 'k'::text))", false)]
+    [InlineData("(EXISTS ( SELECT 1 FROM qr_tokens t WHERE ((t.token = ((current_setting('request.headers'::text, true))::json ->> 'x'::text)) AND (t.m = menu.m))))", true)]
+    [InlineData("((session = ((current_setting('request.headers'::text, true))::json ->> 'sid'::text)) OR (EXISTS ( SELECT 1 FROM s)))", false)]
+    [InlineData("((name = '(SELECT'::text) AND (h = current_setting('request.headers'::text, true)))", false)]
+    [InlineData(null, true)]
+    public void Reads_only_in_subqueries(string? expression, bool expected) =>
+        PolicyExpression.ReadsOnlyInSubqueries(expression, "request.headers").Should().Be(expected);
 }

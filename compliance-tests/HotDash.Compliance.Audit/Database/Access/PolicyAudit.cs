@@ -41,31 +41,73 @@ public static class PolicyAudit
                 }
             }
 
-            foreach (var policy in policies.Where(p => p.ApiRoles.Count > 0))
-            {
-                var claim = PolicyExpression.Mentions(policy.Using, rules.Database.UserEditableClaims)
-                            ?? PolicyExpression.Mentions(policy.WithCheck, rules.Database.UserEditableClaims);
-                if (claim is not null)
-                {
-                    findings.Add(new Finding(RuleIds.PolicyTrustsUserMetadata, Severity.Error, Concern, subject, location,
-                        $"Policy \"{policy.Name}\" on {table.QualifiedName} decides by '{claim}', which every user can edit about themselves (supabase.auth.updateUser({{ data }})): " +
-                        $"any {string.Join(" or ", policy.ApiRoles)} caller can grant themselves what this policy checks. " +
-                        "Fix: decide by app_metadata (raw_app_meta_data, which only the service role can change) or by a table the user cannot write.",
-                        [policy.Describe(), $"applies to API roles: {string.Join(", ", policy.ApiRoles)}"]));
-                }
-            }
+            findings.AddRange(TrustsCaller(table, policies, rules, subject, location));
 
             if (findings.Count == before)
             {
                 findings.Add(new Finding(RuleIds.AlwaysTruePolicy, Severity.Pass, Concern, subject, location,
                     policies.Count == 0
                         ? $"{table.QualifiedName} has no policy: the API roles reach no row."
-                        : $"No policy on {table.QualifiedName} is always true for an API role, and none trusts user-editable data.",
+                        : $"No policy on {table.QualifiedName} is always true for an API role, and none trusts user-editable or caller-set data.",
                     policies.Select(p => p.Describe()).ToList()));
             }
         }
 
+        // A policy on a table whose RLS is off decides nothing today (HD5003 says so), and decides by what it reads the
+        // day RLS is turned on: its trust in the caller is judged all the same.
+        foreach (var table in snapshot.Relations.Where(r => r.IsTable && !r.RlsEnabled && r.Extension is null && snapshot.Exposed.Schemas.Contains(r.Schema)))
+        {
+            findings.AddRange(TrustsCaller(table, snapshot.PoliciesOf(table).ToList(), rules, Subject.Table(table.QualifiedName), $"{database} (table {table.QualifiedName})"));
+        }
+
         return findings;
+    }
+
+    /// <summary>
+    /// HD5007: policies that decide by data the caller controls. user_metadata (and raw_user_meta_data) is data every
+    /// user edits about themselves; request.headers and request.cookies are whatever the HTTP request carries. Read at
+    /// the top of the expression (compared with the row's own columns, or with a constant every client ships), any
+    /// caller chooses the answer: an error. Read inside a subquery, the value is matched against data the caller does
+    /// not write (a token table): a capability that holds only while the value stays secret, a warning.
+    /// </summary>
+    private static IEnumerable<Finding> TrustsCaller(CatalogRelation table, IReadOnlyList<CatalogPolicy> policies, RulesDocument rules, Subject subject, string location)
+    {
+        var rlsOff = table.RlsEnabled ? [] : new[] { $"RLS is DISABLED on {table.QualifiedName}: the policy applies as soon as it is enabled (HD5003)" };
+        foreach (var policy in policies.Where(p => p.ApiRoles.Count > 0))
+        {
+            var evidence = new List<string> { policy.Describe(), $"applies to API roles: {string.Join(", ", policy.ApiRoles)}" };
+            evidence.AddRange(rlsOff);
+            var claim = PolicyExpression.Mentions(policy.Using, rules.Database.UserEditableClaims)
+                        ?? PolicyExpression.Mentions(policy.WithCheck, rules.Database.UserEditableClaims);
+            if (claim is not null)
+            {
+                yield return new Finding(RuleIds.PolicyTrustsUserMetadata, Severity.Error, Concern, subject, location,
+                    $"Policy \"{policy.Name}\" on {table.QualifiedName} decides by '{claim}', which every user can edit about themselves (supabase.auth.updateUser({{ data }})): " +
+                    $"any {string.Join(" or ", policy.ApiRoles)} caller can grant themselves what this policy checks. " +
+                    "Fix: decide by app_metadata (raw_app_meta_data, which only the service role can change) or by a table the user cannot write.",
+                    evidence);
+                continue;
+            }
+
+            var setting = PolicyExpression.Mentions(policy.Using, rules.Database.CallerSetSettings)
+                          ?? PolicyExpression.Mentions(policy.WithCheck, rules.Database.CallerSetSettings);
+            if (setting is null)
+            {
+                continue;
+            }
+
+            var what = setting.Contains("cookie", System.StringComparison.OrdinalIgnoreCase) ? "a cookie" : "a request header";
+            var inSubquery = PolicyExpression.ReadsOnlyInSubqueries(policy.Using, setting) && PolicyExpression.ReadsOnlyInSubqueries(policy.WithCheck, setting);
+            yield return inSubquery
+                ? new Finding(RuleIds.PolicyTrustsUserMetadata, Severity.Warning, Concern, subject, location,
+                    $"Policy \"{policy.Name}\" on {table.QualifiedName} matches {what} ('{setting}', set by whoever sends the request) against other data: it holds only while that value is a secret the caller cannot guess or copy. " +
+                    "If it is a capability token, keep it unguessable, expiring and out of URLs; if it names a user, tenant or record, decide by auth.uid() or auth.jwt() ->> 'app_metadata' instead.",
+                    evidence)
+                : new Finding(RuleIds.PolicyTrustsUserMetadata, Severity.Error, Concern, subject, location,
+                    $"Policy \"{policy.Name}\" on {table.QualifiedName} decides by {what} ('{setting}'), which the caller sets to anything: any {string.Join(" or ", policy.ApiRoles)} caller who sends the value this policy expects gets what it allows (a tenant or profile id from a header isolates nothing). " +
+                    "Fix: decide by who the caller is, auth.uid() or a claim only the server sets (auth.jwt() -> 'app_metadata'), or by a table the caller cannot write.",
+                    evidence);
+        }
     }
 
     /// <summary>How one always-true policy reaches one API role for one command.</summary>

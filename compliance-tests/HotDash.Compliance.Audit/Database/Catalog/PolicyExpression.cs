@@ -122,6 +122,55 @@ public static partial class PolicyExpression
     public static string? Mentions(string? expression, IEnumerable<string> patterns) =>
         expression is null ? null : patterns.FirstOrDefault(p => expression.Contains(p, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Whether every mention of <paramref name="pattern"/> in the (deparsed) expression lies inside a subquery, a
+    /// parenthesised <c>SELECT</c> (as in <c>EXISTS (SELECT 1 FROM tokens t WHERE t.token = ...)</c>); true when there is
+    /// none. Parentheses inside string literals do not count.
+    /// </summary>
+    public static bool ReadsOnlyInSubqueries(string? expression, string pattern)
+    {
+        if (expression is null)
+        {
+            return true;
+        }
+
+        // For each character: is it inside a parenthesised SELECT? Parentheses count outside string literals only.
+        var inSubquery = new bool[expression.Length];
+        var groups = new Stack<bool>();
+        var depthInSelect = 0;
+        var quoted = false;
+        for (var i = 0; i < expression.Length; i++)
+        {
+            var c = expression[i];
+            if (c == '\'')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && c == '(')
+            {
+                var select = expression.AsSpan(i + 1).TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+                groups.Push(select);
+                depthInSelect += select ? 1 : 0;
+            }
+            else if (!quoted && c == ')' && groups.Count > 0)
+            {
+                depthInSelect -= groups.Pop() ? 1 : 0;
+            }
+
+            inSubquery[i] = depthInSelect > 0;
+        }
+
+        for (var at = expression.IndexOf(pattern, StringComparison.OrdinalIgnoreCase); at >= 0; at = expression.IndexOf(pattern, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!inSubquery[at])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool AlwaysTrueFor(string expression, string? role)
     {
         var disjuncts = Split(expression, "OR");
