@@ -153,4 +153,44 @@ public sealed class HD5006AlwaysTruePolicyTests(PostgresServer server) : IClassF
         var attempt = await ApiProof.RunAsync(server, database, "INSERT INTO public.settings VALUES (1, 'x');", "anon", null, "UPDATE public.settings SET value = 'y'");
         attempt.Error.Should().Be("permission denied for table settings");
     }
+
+    /// <summary>
+    /// splinter's own case (0024, "UPDATE with WITH CHECK (true) SHOULD be flagged"): USING ties the rows to the
+    /// caller, WITH CHECK (true) lets the new row be anything. Proved: user B hands B's own post to user A (an UPDATE
+    /// without WHERE needs no SELECT policy: it reaches the rows USING admits).
+    /// </summary>
+    [Fact]
+    public async Task Update_with_check_true_lets_a_user_hand_their_row_to_another_and_is_an_error()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, ["splinter__0024_update_with_check_true.sql"]);
+        var result = await SupabaseDatabase.AuditAsync(server, database);
+
+        var finding = result.Findings.Single(f => f.RuleId == "HD5006" && f.Subject == "table public.posts");
+        finding.Severity.Should().Be(Severity.Error);
+        finding.Policy.Should().Be("update_with_check_true");
+        finding.Message.Should().Contain("lets authenticated update their rows (USING (user_id = auth.uid())) to any values")
+            .And.Contain("hand their row to another user").And.Contain("WITH CHECK ((select auth.uid()) = <owner column>)");
+
+        var handOver = await ApiProof.RunAsync(server, database, $"INSERT INTO public.posts VALUES (1, '{UserB}', 'b''s post');", "authenticated", UserB,
+            $"UPDATE public.posts SET user_id = '{UserA}'", "SELECT user_id::text FROM public.posts WHERE id = 1");
+        handOver.Affected.Should().Be(1);
+        handOver.After.Should().Equal(UserA);
+    }
+
+    [Fact]
+    public async Task Update_whose_with_check_repeats_using_is_not_reported_and_the_hand_over_is_refused()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, [], """
+            create table public.posts(id int primary key, user_id uuid, title text);
+            alter table public.posts enable row level security;
+            create policy "update own" on public.posts for update to authenticated
+              using (user_id = auth.uid()) with check (user_id = auth.uid());
+            """);
+        var result = await SupabaseDatabase.AuditAsync(server, database);
+
+        result.Findings.Should().NotContain(f => f.RuleId == "HD5006" && f.Severity != Severity.Pass);
+        var handOver = await ApiProof.RunAsync(server, database, $"INSERT INTO public.posts VALUES (1, '{UserB}', 'b''s post');", "authenticated", UserB,
+            $"UPDATE public.posts SET user_id = '{UserA}'");
+        handOver.Error.Should().Be("new row violates row-level security policy for table \"posts\"");
+    }
 }

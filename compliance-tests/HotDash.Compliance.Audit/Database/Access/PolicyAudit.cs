@@ -41,6 +41,7 @@ public static class PolicyAudit
                 }
             }
 
+            findings.AddRange(UncheckedUpdates(table, policies, snapshot, subject, location, findings.Skip(before).Select(f => f.Policy).ToHashSet()));
             findings.AddRange(TrustsCaller(table, policies, rules, subject, location));
 
             if (findings.Count == before)
@@ -62,6 +63,41 @@ public static class PolicyAudit
 
         return findings;
     }
+
+    /// <summary>
+    /// HD5006 for UPDATE: a policy whose USING ties the rows to the caller but whose WITH CHECK is always true checks
+    /// nothing about the row the UPDATE writes, so the caller may set any column of their own rows, the owner column
+    /// included: hand a row to another user, or forge one in their name. (PostgreSQL checks the new row against WITH
+    /// CHECK only; without one it falls back to USING, which is safe.) Policies already reported always true are not
+    /// reported twice.
+    /// </summary>
+    private static IEnumerable<Finding> UncheckedUpdates(CatalogRelation table, IReadOnlyList<CatalogPolicy> policies, CatalogSnapshot snapshot, Subject subject, string location, IReadOnlySet<string?> reported)
+    {
+        foreach (var policy in policies.Where(p => p.Permissive && p.Covers('w') && p.WithCheck is not null && !reported.Contains(p.Name)))
+        {
+            var roles = policy.ApiRoles
+                .Where(r => snapshot.Reaches(r, table.Schema) && PolicyExpression.IsAlwaysTrueFor(policy.WithCheck, r) && !PolicyExpression.IsAlwaysTrueFor(policy.Using, r))
+                .Where(r => !policies.Any(p => !p.Permissive && p.Covers('w') && p.ApiRoles.Contains(r) && !PolicyExpression.IsAlwaysTrueFor(p.WithCheck ?? p.Using, r)))
+                .ToList();
+            if (roles.Count == 0)
+            {
+                continue;
+            }
+
+            var granted = roles.Where(r => table.PrivilegesOf(r).HasFlag(TablePrivileges.Update)).ToList();
+            var evidence = new List<string> { policy.Describe() };
+            evidence.AddRange(roles.Select(r => $"{r}: grants {RlsAudit.Describe(table.PrivilegesOf(r))}"));
+            var who = string.Join(" and ", granted.Count > 0 ? granted : roles);
+            yield return new Finding(RuleIds.AlwaysTruePolicy, granted.Count > 0 ? Severity.Error : Severity.Warning, Concern, subject, location,
+                $"Policy \"{policy.Name}\" on {table.QualifiedName} {(granted.Count > 0 ? "lets" : "would let (no grant allows UPDATE today: one GRANT away)")} {who} update their rows (USING {Parenthesized(policy.Using!)}) to any values: " +
+                "WITH CHECK (true) checks nothing about the new row, so a caller can hand their row to another user (SET <owner column> = someone else's id) or forge any column. " +
+                "Fix: WITH CHECK the same condition as USING, e.g. WITH CHECK ((select auth.uid()) = <owner column>), or drop the WITH CHECK (it then falls back to USING).",
+                evidence) { Policy = policy.Name };
+        }
+    }
+
+    private static string Parenthesized(string expression) =>
+        expression.StartsWith('(') && expression.EndsWith(')') ? expression : $"({expression})";
 
     /// <summary>
     /// HD5007: policies that decide by data the caller controls. user_metadata (and raw_user_meta_data) is data every
