@@ -50,6 +50,30 @@ public sealed class HD5011StorageBucketTests(PostgresServer server) : IClassFixt
         own.Rows.Should().Equal("aaaaaaaa-0000-0000-0000-00000000000a/me.png");
     }
 
+    /// <summary>
+    /// A private bucket whose SELECT policy admits every object to anon is an error: anon downloads every file (proved),
+    /// while the same policy for authenticated only stays a warning (every signed-in user, maybe on purpose).
+    /// </summary>
+    [Fact]
+    public async Task A_private_bucket_that_anon_reads_in_full_is_an_error_and_one_every_user_reads_is_a_warning()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, [], """
+            INSERT INTO storage.buckets (id, name, public) VALUES ('invoices', 'invoices', false), ('team', 'team', false);
+            CREATE POLICY "read invoices" ON storage.objects FOR SELECT USING (bucket_id = 'invoices');
+            CREATE POLICY "team files" ON storage.objects FOR SELECT TO authenticated USING (bucket_id = 'team');
+            """);
+        var result = await SupabaseDatabase.AuditAsync(server, database);
+
+        var invoices = result.Findings.Single(f => f.RuleId == "HD5011" && f.Subject == "bucket invoices");
+        invoices.Severity.Should().Be(Severity.Error);
+        invoices.Message.Should().Contain("Private bucket 'invoices'").And.Contain("admit every object of the bucket to anon").And.Contain("private in name only");
+        result.Findings.Single(f => f.RuleId == "HD5011" && f.Subject == "bucket team").Severity.Should().Be(Severity.Warning);
+
+        var download = await ApiProof.RunAsync(server, database, "INSERT INTO storage.objects (bucket_id, name) VALUES ('invoices', 'acme/2026-11.pdf'), ('team', 'plan.md');",
+            "anon", null, "SELECT name FROM storage.objects ORDER BY name");
+        download.Rows.Should().Equal("acme/2026-11.pdf");
+    }
+
     [Fact]
     public async Task Without_the_right_to_read_storage_buckets_the_buckets_are_not_judged_and_the_audit_says_how_to_grant_it()
     {

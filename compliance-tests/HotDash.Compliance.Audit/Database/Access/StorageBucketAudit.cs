@@ -71,10 +71,15 @@ public static class StorageBucketAudit
                     $"Public bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to {string.Join(" and ", roles)}: anyone with the anon key can list every file in it. " +
                     $"A public bucket serves each object by its URL without any policy. Fix: DROP POLICY {names} ON storage.objects; or narrow it to the caller's own folder, e.g. USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text).",
                     evidence)
-                : new Finding(RuleIds.BucketListable, Severity.Warning, Concern, subject, location,
-                    $"Private bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to {string.Join(" and ", roles)}: each of them can list and download every file in it. " +
-                    $"If the bucket is not shared by all of them on purpose, narrow the policy to the caller, e.g. USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text).",
-                    evidence));
+                : roles.Contains("anon")
+                    ? new Finding(RuleIds.BucketListable, Severity.Error, Concern, subject, location,
+                        $"Private bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to anon: anyone with the anon key (it ships in every client) can list and download every file in it, so the bucket is private in name only. " +
+                        $"Fix: drop anon from the policy and narrow it to the caller, e.g. TO authenticated USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text); or, if every file is meant to be public, make the bucket public and drop the policy.",
+                        evidence)
+                    : new Finding(RuleIds.BucketListable, Severity.Warning, Concern, subject, location,
+                        $"Private bucket '{bucket.Id}' has SELECT {(broad.Count == 1 ? "policy" : "policies")} {names} on storage.objects that admit every object of the bucket to {string.Join(" and ", roles)}: each of them can list and download every file in it. " +
+                        $"If the bucket is not shared by all of them on purpose, narrow the policy to the caller, e.g. USING (bucket_id = '{bucket.Id}' AND (storage.foldername(name))[1] = (select auth.uid())::text).",
+                        evidence));
         }
 
         return findings;
