@@ -28,6 +28,7 @@ internal static class RuleIds
     public const string BucketListable = "HD5011";
     public const string ExposedSchemaNotAudited = "HD5012";
     public const string MigrationFailed = "HD5013";
+    public const string ProtectedColumnWritable = "HD5014";
     public const string WrongDatabaseProvider = "HD6001";
     public const string FlyMemoryBelowMinimum = "HD7001";
     public const string FlyMachineDrift = "HD7002";

@@ -136,6 +136,9 @@ public sealed record DatabaseRules
     /// <summary>Text that marks user-editable data (user_metadata); a policy that reads it trusts the user.</summary>
     public IReadOnlyList<string> UserEditableClaims { get; init; } = ["user_metadata", "raw_user_meta_data"];
 
+    /// <summary>Columns only the server may write (HD5014); the built-in rules declare the common ones.</summary>
+    public IReadOnlyList<ProtectedColumnRule> ProtectedColumns { get; init; } = [];
+
     /// <summary>Settings the API's caller chooses (request.headers, request.cookies); a policy that decides by one trusts the caller.</summary>
     public IReadOnlyList<string> CallerSetSettings { get; init; } = ["request.headers", "request.cookies"];
 
@@ -155,6 +158,14 @@ public sealed record ExtensionSkip(string Name, string Reason);
 
 /// <summary>A SECURITY DEFINER function the API may call on purpose (every overload of schema.name).</summary>
 public sealed record FunctionExemption(string Function, string Reason);
+
+/// <summary>A column only the server may write: <see cref="Column"/> and <see cref="Tables"/> are .NET regular expressions over names (case-insensitive).</summary>
+public sealed record ProtectedColumnRule(string Column, string? Tables, string Reason)
+{
+    public bool Matches(string table, string column) =>
+        System.Text.RegularExpressions.Regex.IsMatch(column, Column, System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, System.TimeSpan.FromMilliseconds(200))
+        && (Tables is null || System.Text.RegularExpressions.Regex.IsMatch(table, Tables, System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, System.TimeSpan.FromMilliseconds(200)));
+}
 
 public sealed record ProviderSignature
 {

@@ -7,7 +7,8 @@ using HotDash.Compliance.StructuredOutputs;
 namespace HotDash.Compliance.Rules;
 
 /// <summary>
-/// What the JSON Schema cannot say about a rules file that passed it: a secret pattern is a .NET regular expression,
+/// What the JSON Schema cannot say about a rules file that passed it: a secret pattern and a protected column's
+/// patterns are .NET regular expressions,
 /// and <c>structuredOutputs.profile</c> names a declared profile. Both halves ask this after the schema, so the
 /// analyzers and the audit refuse the same files (a file only one of them took would judge a build and a run by
 /// different rules).
@@ -26,6 +27,20 @@ internal static class RulesBeyondSchema
             if (secret.Get("pattern") is { Text: { } pattern } value && RegexProblem(pattern) is { } message)
             {
                 problems.Add(new JsonProblem($"$.configuration.secretPatterns[{index}].pattern", message, value));
+            }
+
+            index++;
+        }
+
+        index = 0;
+        foreach (var column in root.Get("database")?.GetItems("protectedColumns") ?? [])
+        {
+            foreach (var member in new[] { "column", "tables" })
+            {
+                if (column.Get(member) is { Text: { } pattern } value && RegexProblem(pattern) is { } message)
+                {
+                    problems.Add(new JsonProblem($"$.database.protectedColumns[{index}].{member}", message, value));
+                }
             }
 
             index++;

@@ -141,6 +141,34 @@ public static class CatalogReader
          WHERE n.nspname = ANY(@schemas)
         """;
 
+    // The columns an API role may write (column privileges, as PostgreSQL decides them) of RLS tables with a permissive
+    // write policy: where a protected column can be written through a policy (HD5014). With them, the BEFORE row
+    // triggers for that command, without a WHEN condition, whose function assigns NEW.<column> or raises an exception
+    // and names the column: one that may reset or refuse the value (a trigger that only reads it does neither).
+    private const string WritableColumnsQuery = """
+        WITH api AS (SELECT oid, rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(@api))
+        SELECT n.nspname, c.relname, a.attname,
+               ARRAY(SELECT r.rolname || ':'
+                            || CASE WHEN pg_catalog.has_column_privilege(r.oid, c.oid, a.attnum, 'INSERT') THEN 'a' ELSE '' END
+                            || CASE WHEN pg_catalog.has_column_privilege(r.oid, c.oid, a.attnum, 'UPDATE') THEN 'w' ELSE '' END
+                       FROM api r),
+               ARRAY(SELECT t.tgname || ':' || CASE WHEN t.tgtype & 4 <> 0 THEN 'a' ELSE '' END || CASE WHEN t.tgtype & 16 <> 0 THEN 'w' ELSE '' END
+                       FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
+                      WHERE t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgtype & 3 = 3 AND t.tgtype & 20 <> 0
+                        AND t.tgqual IS NULL AND position(lower(a.attname) IN lower(coalesce(f.prosrc, ''))) > 0
+                        AND (lower(f.prosrc) ~ ('new\.' || regexp_replace(lower(a.attname), '(\W)', '\\\1', 'g') || '\s*:?=')
+                             OR lower(f.prosrc) ~ 'raise\s+exception')
+                      ORDER BY t.tgname)
+          FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+         WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY(@schemas)
+           AND EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid AND p.polpermissive AND p.polcmd IN ('a', 'w', '*'))
+           AND EXISTS (SELECT 1 FROM api r WHERE pg_catalog.has_column_privilege(r.oid, c.oid, a.attnum, 'INSERT')
+                                              OR pg_catalog.has_column_privilege(r.oid, c.oid, a.attnum, 'UPDATE'))
+         ORDER BY n.nspname, c.relname, a.attnum
+        """;
+
     // storage.buckets holds rows, not catalog data: it is read through query_to_xml so the batch still
     // parses where Supabase Storage is not installed, and only when the audit role may read it. Supabase enables RLS
     // on it: unless the audit role bypasses RLS (superuser, BYPASSRLS, the owner without FORCE) or a permissive
@@ -228,6 +256,7 @@ public static class CatalogReader
         var functions = new List<CatalogFunction>();
         var dependencies = new List<ViewDependency>();
         var usage = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        var writableColumns = new List<CatalogColumn>();
         List<StorageBucket>? buckets = [];
         string? bucketsNote = null;
         void Scope(NpgsqlParameterCollection p)
@@ -247,6 +276,7 @@ public static class CatalogReader
                 Command(FunctionsQuery, Scope),
                 Command(ViewDependenciesQuery, Scope),
                 Command(SchemaUsageQuery, Scope),
+                Command(WritableColumnsQuery, Scope),
                 Command(BucketsQuery, _ => { }),
             ],
             async reader =>
@@ -291,6 +321,15 @@ public static class CatalogReader
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    static IReadOnlyDictionary<string, string> Split(string[] entries) =>
+                        entries.Select(e => e.Split(':', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+                    writableColumns.Add(new CatalogColumn(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                        Split(reader.GetFieldValue<string[]>(3)), Split(reader.GetFieldValue<string[]>(4))));
+                }
+
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
                     if (!reader.GetBoolean(0))
                     {
                         buckets = null;
@@ -329,6 +368,7 @@ public static class CatalogReader
             Functions = functions,
             RlsBypassingRoles = roles.Where(r => r.Super || r.Bypass).Select(r => new CatalogRole(r.Name, r.Super, r.Bypass)).ToList(),
             ViewDependencies = dependencies,
+            WritableColumns = writableColumns,
             Buckets = buckets,
             BucketsNote = bucketsNote,
             ProviderSignals = signals,

@@ -35,6 +35,9 @@ public sealed record CatalogSnapshot
     /// <summary>Direct dependencies of views and materialized views on other relations.</summary>
     public required IReadOnlyList<ViewDependency> ViewDependencies { get; init; }
 
+    /// <summary>Columns an API role may write, of RLS tables with a permissive write policy (HD5014).</summary>
+    public IReadOnlyList<CatalogColumn> WritableColumns { get; init; } = [];
+
     /// <summary>
     /// Storage buckets; null when there is no storage.buckets table, or the audit role may not read it, or RLS may hide
     /// some of its rows from the audit role (see <see cref="BucketsNote"/>): nothing is judged from rows it may not see.
@@ -170,6 +173,18 @@ public sealed record ViewDependency(string ViewSchema, string View, string Schem
 }
 
 public sealed record StorageBucket(string Id, string Name, bool Public);
+
+/// <summary>
+/// A column an API role may write: per API role, the commands its column privileges allow ("a" INSERT, "w" UPDATE);
+/// per BEFORE row trigger of the table whose function names the column, the commands it fires on.
+/// </summary>
+public sealed record CatalogColumn(string Schema, string Table, string Name, IReadOnlyDictionary<string, string> Writable, IReadOnlyDictionary<string, string> Triggers)
+{
+    public bool WritableBy(string role, char command) => Writable.TryGetValue(role, out var commands) && commands.Contains(command);
+
+    /// <summary>The BEFORE row triggers that fire on the command and whose function names the column: they may reset or refuse it.</summary>
+    public IEnumerable<string> TriggersOn(char command) => Triggers.Where(t => t.Value.Contains(command)).Select(t => t.Key);
+}
 
 /// <summary>SQL text helpers.</summary>
 public static class Sql
