@@ -31,6 +31,19 @@ public sealed class ViewSecurityAudit
             var name = view.QualifiedName;
             var location = $"{database} (view {name})";
             var evidence = new List<string> { $"relkind = '{view.Kind}'", $"reloptions = {(view.Options.Count == 0 ? "(none)" : string.Join(",", view.Options))}", $"server version {snapshot.ServerVersion}" };
+
+            // The bypass matters only to a role that may select from it: where the API roles exist and none of them
+            // may (no SELECT, or no USAGE on its schema), the API cannot read it. Where they do not exist, nothing is known.
+            var readers = snapshot.ApiRoles.Where(r => snapshot.Reaches(r, view.Schema) && view.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList();
+            if (snapshot.ApiRoles.Count > 0 && readers.Count == 0 && (view.Kind == 'm' || !view.SecurityInvoker))
+            {
+                evidence.AddRange(snapshot.ApiRoles.Select(r => $"{r}: {(snapshot.Reaches(r, view.Schema) ? $"grants {RlsAudit.Describe(view.PrivilegesOf(r))}" : $"no USAGE on schema {view.Schema}")}"));
+                findings.Add(new Finding(RuleIds.ViewBypassesRls, Severity.Pass, Concern, Subject.View(name), location,
+                    $"{(view.Kind == 'm' ? "Materialized view" : "View")} {name} runs with its owner's rights, but no API role ({string.Join(", ", snapshot.ApiRoles)}) may select from it, so the API cannot read past RLS through it. A GRANT SELECT to one of them would make it an error.",
+                    evidence));
+                continue;
+            }
+
             if (view.Kind == 'm')
             {
                 findings.Add(new Finding(RuleIds.ViewBypassesRls, Severity.Error, Concern, Subject.View(name), location,
