@@ -98,11 +98,7 @@ public sealed class HD5011StorageBucketTests(PostgresServer server) : IClassFixt
     [Fact]
     public async Task Rls_that_hides_the_buckets_from_the_audit_role_is_not_judged_from_what_it_sees()
     {
-        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], """
-            CREATE ROLE rls_blind_auditor LOGIN PASSWORD 'audit-pw';
-            GRANT USAGE ON SCHEMA storage TO rls_blind_auditor;
-            GRANT SELECT ON storage.buckets TO rls_blind_auditor;
-            """);
+        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], BucketReader("rls_blind_auditor"));
         (await server.ScalarAsync<long>(database, "SELECT count(*) FROM storage.buckets")).Should().Be(1);
         (await CountAsAsync(database, "rls_blind_auditor", "SELECT count(*) FROM storage.buckets")).Should().Be(0, "RLS hides every bucket from it");
         (await ApiProof.RunAsync(server, database, TwoFiles, "anon", null, "SELECT name FROM storage.objects WHERE bucket_id = 'avatars'")).Rows.Should().HaveCount(2);
@@ -120,10 +116,7 @@ public sealed class HD5011StorageBucketTests(PostgresServer server) : IClassFixt
     [Fact]
     public async Task With_the_documented_policy_the_audit_role_judges_every_bucket()
     {
-        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], """
-            CREATE ROLE seeing_auditor LOGIN PASSWORD 'audit-pw';
-            GRANT USAGE ON SCHEMA storage TO seeing_auditor;
-            GRANT SELECT ON storage.buckets TO seeing_auditor;
+        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], BucketReader("seeing_auditor") + """
             CREATE POLICY hotdash_auditor_reads_buckets ON storage.buckets FOR SELECT TO seeing_auditor USING (true);
             """);
         (await CountAsAsync(database, "seeing_auditor", "SELECT count(*) FROM storage.buckets")).Should().Be(1);
@@ -137,10 +130,7 @@ public sealed class HD5011StorageBucketTests(PostgresServer server) : IClassFixt
     [Fact]
     public async Task A_policy_that_shows_the_audit_role_only_some_buckets_is_not_taken_for_all_of_them()
     {
-        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], """
-            CREATE ROLE partial_auditor LOGIN PASSWORD 'audit-pw';
-            GRANT USAGE ON SCHEMA storage TO partial_auditor;
-            GRANT SELECT ON storage.buckets TO partial_auditor;
+        var database = await SupabaseDatabase.CreateAsync(server, ["quota-platform__storage_avatars.sql"], BucketReader("partial_auditor") + """
             CREATE POLICY "only private buckets" ON storage.buckets FOR SELECT TO partial_auditor USING (NOT public);
             """);
         (await CountAsAsync(database, "partial_auditor", "SELECT count(*) FROM storage.buckets")).Should().Be(0, "the public bucket is hidden from it");
@@ -151,7 +141,15 @@ public sealed class HD5011StorageBucketTests(PostgresServer server) : IClassFixt
         result.NotAudited.Should().ContainSingle().Which.Reason.Should().Contain("hides its rows from the audit role partial_auditor");
     }
 
-    private async Task<long> CountAsAsync(string database, string user, string sql)
+    /// <summary>An audit role granted what it needs to read storage.buckets, as audit-role.sql grants it, without the policy.</summary>
+    private static string BucketReader(string role) => $"""
+        CREATE ROLE {role} LOGIN PASSWORD 'audit-pw';
+        GRANT USAGE ON SCHEMA storage TO {role};
+        GRANT SELECT ON storage.buckets TO {role};
+
+        """;
+
+        private async Task<long> CountAsAsync(string database, string user, string sql)
     {
         await using var connection = new Npgsql.NpgsqlConnection(HotDash.Compliance.Audit.Database.DatabaseTarget.Parse(server.Url(database, user, "audit-pw")).Builder.ConnectionString);
         await connection.OpenAsync();
