@@ -24,6 +24,8 @@ public abstract class DatabaseCompliance
 
     public static TheoryData<string> PolicyTables() => Subjects(PolicyAudit.Concern, SubjectKind.Table, "(no API-reachable table with RLS)");
 
+    public static TheoryData<string> ProtectedColumnTables() => Subjects(ProtectedColumnAudit.Concern, SubjectKind.Table, "(no API-writable table with a protected column)");
+
     public static TheoryData<string> Functions() => Subjects(FunctionAudit.Concern, SubjectKind.Function, "(no function in the exposed schemas)");
 
     public static TheoryData<string> PrivateRelationViews() => Subjects(PrivateRelationAudit.Concern, SubjectKind.View, "(no view reads a private relation)");
@@ -80,6 +82,10 @@ public abstract class DatabaseCompliance
     [Theory]
     [MemberData(nameof(PolicyTables), DisableDiscoveryEnumeration = true)]
     public void Api_roles_cannot_change_or_read_every_row(string table) => AssertSubject(PolicyAudit.Concern, Subject.Table(table));
+
+    [Theory]
+    [MemberData(nameof(ProtectedColumnTables), DisableDiscoveryEnumeration = true)]
+    public void Api_roles_cannot_write_protected_columns(string table) => AssertSubject(ProtectedColumnAudit.Concern, Subject.Table(table));
 
     [Theory]
     [MemberData(nameof(Functions), DisableDiscoveryEnumeration = true)]
