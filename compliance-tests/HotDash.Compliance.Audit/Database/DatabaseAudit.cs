@@ -37,7 +37,7 @@ public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResul
             Add(RuleIds.ProtectedColumnWritable, "table whose protected columns an API role can write", "tables whose protected columns an API role can write");
             Add(RuleIds.DefinerFunctionCallable, "function an API role can call with its owner's rights", "functions an API role can call with their owners' rights");
             Add(RuleIds.PrivateRelationExposed, "view exposing a private relation", "views exposing private relations");
-            Add(RuleIds.BucketListable, "public bucket anyone can list", "public buckets anyone can list");
+            Add(RuleIds.BucketListable, "bucket anyone with the anon key can list in full", "buckets anyone with the anon key can list in full");
             Add(RuleIds.ExposedSchemaNotAudited, "exposed schema the RLS audit does not cover", "exposed schemas the RLS audit does not cover");
             // Buckets it could not see in full are not "no listable bucket": the summary says they were not judged.
             var bucketsNotJudged = NotAudited.Any(n => n.Concern == StorageBucketAudit.NotJudgedConcern);

@@ -193,4 +193,20 @@ public sealed class HD5006AlwaysTruePolicyTests(PostgresServer server) : IClassF
             $"UPDATE public.posts SET user_id = '{UserA}'");
         handOver.Error.Should().Be("new row violates row-level security policy for table \"posts\"");
     }
+
+    [Fact]
+    public async Task Update_with_check_true_and_no_using_reaches_no_row_and_is_not_reported()
+    {
+        var database = await SupabaseDatabase.CreateAsync(server, [], """
+            create table public.posts(id int primary key, user_id uuid, title text);
+            alter table public.posts enable row level security;
+            create policy "check only" on public.posts for update to authenticated with check (true);
+            """);
+        var result = await SupabaseDatabase.AuditAsync(server, database);
+
+        result.Findings.Should().NotContain(f => f.RuleId == "HD5006" && f.Severity != Severity.Pass);
+        var update = await ApiProof.RunAsync(server, database, $"INSERT INTO public.posts VALUES (1, '{UserB}', 'b''s post');", "authenticated", UserB,
+            $"UPDATE public.posts SET user_id = '{UserA}'");
+        update.Affected.Should().Be(0, "a permissive UPDATE policy without USING admits no row");
+    }
 }

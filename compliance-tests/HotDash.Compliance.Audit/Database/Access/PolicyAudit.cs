@@ -73,7 +73,8 @@ public static class PolicyAudit
     /// </summary>
     private static IEnumerable<Finding> UncheckedUpdates(CatalogRelation table, IReadOnlyList<CatalogPolicy> policies, CatalogSnapshot snapshot, Subject subject, string location, IReadOnlySet<string?> reported)
     {
-        foreach (var policy in policies.Where(p => p.Permissive && p.Covers('w') && p.WithCheck is not null && !reported.Contains(p.Name)))
+        // Without USING a permissive UPDATE policy reaches no row: there is no row of the caller's to rewrite.
+        foreach (var policy in policies.Where(p => p.Permissive && p.Covers('w') && p.Using is not null && p.WithCheck is not null && !reported.Contains(p.Name)))
         {
             var roles = policy.ApiRoles
                 .Where(r => snapshot.Reaches(r, table.Schema) && PolicyExpression.IsAlwaysTrueFor(policy.WithCheck, r) && !PolicyExpression.IsAlwaysTrueFor(policy.Using, r))
