@@ -23,7 +23,9 @@ public sealed class HD5010PrivateRelationTests(PostgresServer server) : IClassFi
         var finding = result.Findings.Single(f => f.RuleId == "HD5010");
         finding.Severity.Should().Be(Severity.Error);
         finding.Subject.Should().Be("view public.\"user\"");
-        finding.Message.Should().Contain("exposes the private relation auth.users to anon and authenticated").And.Contain("REVOKE SELECT ON public.\"user\" FROM anon, authenticated;");
+        finding.Message.Should().Contain("exposes the private relation auth.users to anon and authenticated")
+            .And.Contain("lets anon and authenticated INSERT, UPDATE, DELETE rows of auth.users through it").And.Contain("with postgres's rights")
+            .And.Contain("REVOKE SELECT, INSERT, UPDATE, DELETE ON public.\"user\" FROM anon, authenticated;");
         finding.Evidence.Should().Contain("reads public.user -> auth.users");
 
         var read = await ApiProof.RunAsync(server, database, UserA, "anon", null, "SELECT full_name FROM public.\"user\"");
@@ -31,6 +33,11 @@ public sealed class HD5010PrivateRelationTests(PostgresServer server) : IClassFi
 
         var direct = await ApiProof.RunAsync(server, database, UserA, "anon", null, "SELECT raw_user_meta_data FROM auth.users");
         direct.Error.Should().Be("permission denied for table users", "anon cannot read auth.users itself");
+
+        // The view is automatically updatable (its id is a plain column): anon deletes the user from auth.users itself.
+        var delete = await ApiProof.RunAsync(server, database, UserA, "anon", null, "DELETE FROM public.\"user\"", "SELECT count(*)::text FROM auth.users");
+        delete.Affected.Should().Be(1);
+        delete.After.Should().Equal("0");
     }
 
     [Fact]

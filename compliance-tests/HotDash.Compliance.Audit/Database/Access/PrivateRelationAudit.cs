@@ -59,17 +59,32 @@ public static class PrivateRelationAudit
                 evidence.Add($"{direct.QualifiedName} has security_invoker: the caller's own SELECT on {target} decides ({(exposedTo.Count == 0 ? "no API role has it" : string.Join(", ", exposedTo))})");
             }
 
-            if (exposedTo.Count == 0)
+            // Writes: every view on the way must pass the command through (automatically updatable, or INSTEAD OF
+            // triggers); the API role needs the privilege on the view, and, through a security_invoker view, on the
+            // private relation itself. Through a definer view the write lands with the owner's rights.
+            var passes = path.Take(path.Count - 1).Select(name => Find(snapshot, name)?.WritesThrough ?? TablePrivileges.None)
+                .Aggregate(TablePrivileges.Insert | TablePrivileges.Update | TablePrivileges.Delete, (all, one) => all & one);
+            var writes = snapshot.ApiRoles.Where(r => snapshot.Reaches(r, view.Schema))
+                .Select(r => (Role: r, Can: view.PrivilegesOf(r) & passes & (ownRights ? privateRelation?.PrivilegesOf(r) ?? TablePrivileges.None : ~TablePrivileges.None)))
+                .Where(w => w.Can != TablePrivileges.None)
+                .ToList();
+            evidence.Add($"writes it passes through: {(passes == TablePrivileges.None ? "none" : RlsAudit.Describe(passes))}");
+
+            if (exposedTo.Count == 0 && writes.Count == 0)
             {
                 findings.Add(new Finding(RuleIds.PrivateRelationExposed, Severity.Pass, Concern, subject, location,
-                    $"{view.QualifiedName} reads {target}, but no API role can read {target} through it.", evidence));
+                    $"{view.QualifiedName} reads {target}, but no API role can read or write {target} through it.", evidence));
                 continue;
             }
 
+            var how = direct.Kind == 'm' ? "it holds a copy of the rows" : ownRights ? "the role may read it directly" : $"{direct.QualifiedName} reads it with its owner {direct.Owner}'s rights";
+            var read = exposedTo.Count == 0 ? null : $"exposes the private relation {target} to {string.Join(" and ", exposedTo)} through the API (GET /rest/v1/{view.Name}): {how}";
+            var write = writes.Count == 0 ? null
+                : $"lets {string.Join("; ", writes.GroupBy(w => w.Can & ~TablePrivileges.Select).Select(g => $"{string.Join(" and ", g.Select(w => w.Role))} {RlsAudit.Describe(g.Key)}"))} rows of {target} through it (PATCH, POST, DELETE /rest/v1/{view.Name}){(ownRights ? string.Empty : $", with {direct.Owner}'s rights")}";
+            var revoke = string.Join(", ", new[] { exposedTo.Count > 0 ? "SELECT" : null, writes.Any(w => w.Can.HasFlag(TablePrivileges.Insert)) ? "INSERT" : null, writes.Any(w => w.Can.HasFlag(TablePrivileges.Update)) ? "UPDATE" : null, writes.Any(w => w.Can.HasFlag(TablePrivileges.Delete)) ? "DELETE" : null }.Where(p => p is not null));
             findings.Add(new Finding(RuleIds.PrivateRelationExposed, Severity.Error, Concern, subject, location,
-                $"{(view.Kind == 'm' ? "Materialized view" : "View")} {view.QualifiedName} exposes the private relation {target} to {string.Join(" and ", exposedTo)} through the API (GET /rest/v1/{view.Name}): " +
-                $"{(direct.Kind == 'm' ? "it holds a copy of the rows" : ownRights ? "the role may read it directly" : $"{direct.QualifiedName} reads it with its owner {direct.Owner}'s rights")}. " +
-                $"Fix: REVOKE SELECT ON {view.QualifiedName} FROM {string.Join(", ", exposedTo)}; and move it to a schema the API does not expose, or keep the columns you need in a table of your own filled by a trigger, with RLS.",
+                $"{(view.Kind == 'm' ? "Materialized view" : "View")} {view.QualifiedName} {string.Join(", and ", new[] { read, write }.Where(p => p is not null))}. " +
+                $"Fix: REVOKE {revoke} ON {view.QualifiedName} FROM {string.Join(", ", exposedTo.Concat(writes.Select(w => w.Role)).Distinct())}; and move it to a schema the API does not expose, or keep the columns you need in a table of your own filled by a trigger, with RLS.",
                 evidence));
         }
 

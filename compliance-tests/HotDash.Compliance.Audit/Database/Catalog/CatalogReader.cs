@@ -81,7 +81,10 @@ public static class CatalogReader
                             || CASE WHEN pg_catalog.has_any_column_privilege(r.oid, c.oid, 'INSERT') THEN 'a' ELSE '' END
                             || CASE WHEN pg_catalog.has_any_column_privilege(r.oid, c.oid, 'UPDATE') THEN 'w' ELSE '' END
                             || CASE WHEN pg_catalog.has_table_privilege(r.oid, c.oid, 'DELETE') THEN 'd' ELSE '' END
-                       FROM roles r)
+                       FROM roles r),
+               -- The commands a view passes through to the relation it reads (automatically updatable, or INSTEAD OF
+               -- triggers): bits of PostgreSQL's CmdType, UPDATE 4, INSERT 8, DELETE 16.
+               CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, true) ELSE 0 END
           FROM pg_catalog.pg_class c
           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND (n.nspname = ANY(@schemas) OR n.nspname || '.' || c.relname = ANY(@private))
@@ -200,7 +203,12 @@ public static class CatalogReader
                       ELSE 'SELECT 1 WHERE false' END, false, false, ''))) AS b(row) ON NOT s.hidden
         """;
 
-    public static async Task<CatalogSnapshot> ReadAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
+    private static TablePrivileges WritesThrough(int events) =>
+        ((events & 4) != 0 ? TablePrivileges.Update : TablePrivileges.None)
+        | ((events & 8) != 0 ? TablePrivileges.Insert : TablePrivileges.None)
+        | ((events & 16) != 0 ? TablePrivileges.Delete : TablePrivileges.None);
+
+        public static async Task<CatalogSnapshot> ReadAsync(AuditSession session, RulesDocument rules, CancellationToken cancellationToken = default)
     {
         var database = rules.Database;
         var apiRoleNames = database.ApiRoles.ToArray();
@@ -286,7 +294,10 @@ public static class CatalogReader
                     relations.Add(new CatalogRelation(
                         reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.GetString(3),
                         reader.GetBoolean(4), reader.GetBoolean(5), NullableString(reader, 6), NullableString(reader, 7),
-                        reader.GetFieldValue<string[]>(8), ParsePrivileges(reader.GetFieldValue<string[]>(9))));
+                        reader.GetFieldValue<string[]>(8), ParsePrivileges(reader.GetFieldValue<string[]>(9)))
+                    {
+                        WritesThrough = WritesThrough(reader.GetInt32(10)),
+                    });
                 }
 
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -91,6 +91,9 @@ public sealed record CatalogRelation(
 {
     public string QualifiedName => $"{Sql.Identifier(Schema)}.{Sql.Identifier(Name)}";
 
+    /// <summary>For a view: the writes it passes through to the relation it reads (automatically updatable, or INSTEAD OF triggers).</summary>
+    public TablePrivileges WritesThrough { get; init; }
+
     public bool IsTable => Kind is 'r' or 'p';
 
     public bool IsView => Kind is 'v' or 'm';
