@@ -34,7 +34,7 @@ public sealed class ViewSecurityAudit
 
             // The bypass matters only to a role that may select from it: where the API roles exist and none of them
             // may (no SELECT, or no USAGE on its schema), the API cannot read it. Where they do not exist, nothing is known.
-            var readers = snapshot.ApiRoles.Where(r => snapshot.Reaches(r, view.Schema) && view.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList();
+            var readers = snapshot.Readers(view);
             if (snapshot.ApiRoles.Count > 0 && readers.Count == 0 && (view.Kind == 'm' || !view.SecurityInvoker))
             {
                 evidence.AddRange(snapshot.ApiRoles.Select(r => $"{r}: {(snapshot.Reaches(r, view.Schema) ? $"grants {RlsAudit.Describe(view.PrivilegesOf(r))}" : $"no USAGE on schema {view.Schema}")}"));

@@ -36,7 +36,7 @@ public static class PrivateRelationAudit
             var target = path[^1];
             var subject = Subject.View(view.QualifiedName);
             var location = $"{database} ({(view.Kind == 'm' ? "materialized view" : "view")} {view.QualifiedName})";
-            var readers = snapshot.ApiRoles.Where(r => snapshot.Reaches(r, view.Schema) && view.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList();
+            var readers = snapshot.Readers(view);
             var privateRelation = Find(snapshot, target);
             var evidence = new List<string>
             {

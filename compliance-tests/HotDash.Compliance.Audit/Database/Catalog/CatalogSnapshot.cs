@@ -71,6 +71,10 @@ public sealed record CatalogSnapshot
     /// <summary>Can this API role reach objects in the schema at all (the schema is exposed and the role has USAGE)?</summary>
     public bool Reaches(string role, string schema) =>
         Exposed.Schemas.Contains(schema) && SchemaUsage.TryGetValue(schema, out var roles) && roles.Contains(role);
+
+    /// <summary>The API roles that may read the relation through the API: USAGE on its exposed schema and SELECT on it.</summary>
+    public IReadOnlyList<string> Readers(CatalogRelation relation) =>
+        ApiRoles.Where(r => Reaches(r, relation.Schema) && relation.PrivilegesOf(r).HasFlag(TablePrivileges.Select)).ToList();
 }
 
 /// <summary>The exposed schemas and their source: the database's pgrst.db_schemas, or the rules.</summary>
