@@ -89,10 +89,13 @@ public static class AuditRunner
         var fly = run.Add(await new FlyConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
         var structuredOutputs = run.Add(await new StructuredOutputsConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
         run.Add(await new LatencyConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
-        var since = run.CompareWithBaseline();
+        var since = run.CompareWithBaseline(database?.Access);
         run.RelativeLocations();
 
-        var report = new AuditReport(started, DateTimeOffset.UtcNow, context.Relative(rules.Origin), rules.Sha256, run.Targets, run.Summary, run.Findings, run.NotAudited, run.RoundTrips, since);
+        var report = new AuditReport(started, DateTimeOffset.UtcNow, context.Relative(rules.Origin), rules.Sha256, run.Targets, run.Summary, run.Findings, run.NotAudited, run.RoundTrips, since)
+        {
+            Access = database?.Access,
+        };
         return new AuditOutcome(rules, report, database?.Rls, fly, structuredOutputs) { AccessSummary = database?.AccessSummary };
     }
 
@@ -148,7 +151,7 @@ public static class AuditRunner
             }
         }
 
-        public BaselineComparison? CompareWithBaseline()
+        public BaselineComparison? CompareWithBaseline(AccessMatrix? access)
         {
             if (Settings.BaselineReport is null)
             {
@@ -166,7 +169,7 @@ public static class AuditRunner
                     }
                 }
 
-                var since = baseline.Compare(Findings, NotAudited);
+                var since = baseline.Compare(Findings, NotAudited, access);
                 Summary.Add(since.Summary);
                 return since;
             }

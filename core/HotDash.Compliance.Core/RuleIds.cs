@@ -29,6 +29,8 @@ internal static class RuleIds
     public const string ExposedSchemaNotAudited = "HD5012";
     public const string MigrationFailed = "HD5013";
     public const string ProtectedColumnWritable = "HD5014";
+    public const string AttackSucceeded = "HD5015";
+    public const string SelfGrantedMembership = "HD5016";
     public const string WrongDatabaseProvider = "HD6001";
     public const string FlyMemoryBelowMinimum = "HD7001";
     public const string FlyMachineDrift = "HD7002";

@@ -10,7 +10,11 @@ using HotDash.Compliance.Audit.Settings;
 namespace HotDash.Compliance.Audit.Concerns;
 
 /// <summary>What the database audit gives the suite: the RLS coverage per table and the one-line access summary.</summary>
-public sealed record DatabaseDetail(RlsAuditResult Rls, string AccessSummary);
+public sealed record DatabaseDetail(RlsAuditResult Rls, string AccessSummary)
+{
+    /// <summary>The attack simulation's access matrix (pull-request mode only).</summary>
+    public AccessMatrix? Access { get; init; }
+}
 
 /// <summary>
 /// The database concern: the live database (HOTDASH_DATABASE_URL, read-only, through a connection opened while the
@@ -72,9 +76,11 @@ public sealed class DatabaseConcernAudit(DatabaseConnection connection) : IAudit
             {
                 return applied with
                 {
-                    Summary = [migrations.Applied.Summary, result.Rls.Summary, result.AccessSummary],
+                    Summary = migrations.Access is { } matrix
+                        ? [migrations.Applied.Summary, result.Rls.Summary, result.AccessSummary, matrix.Summary]
+                        : [migrations.Applied.Summary, result.Rls.Summary, result.AccessSummary],
                     NotAudited = result.NotAudited,
-                    Detail = new DatabaseDetail(result.Rls, result.AccessSummary),
+                    Detail = new DatabaseDetail(result.Rls, result.AccessSummary) { Access = migrations.Access },
                 };
             }
 

@@ -12,12 +12,17 @@ using Npgsql;
 namespace HotDash.Compliance.Audit.Migrations;
 
 /// <summary>What the migrations audit did, for the suite's test cases and the report.</summary>
-public sealed record MigrationsAuditResult(string Origin, MigrationsApplied Applied, DatabaseAuditResult? Database, IReadOnlyList<Finding> Findings, int RoundTrips);
+public sealed record MigrationsAuditResult(string Origin, MigrationsApplied Applied, DatabaseAuditResult? Database, IReadOnlyList<Finding> Findings, int RoundTrips)
+{
+    /// <summary>The attack simulation's access matrix (null when the migrations did not apply).</summary>
+    public Report.AccessMatrix? Access { get; init; }
+}
 
 /// <summary>
 /// The database half of a pull request: a disposable database (a throwaway local server, or a fresh database in
 /// the server HOTDASH_DISPOSABLE_DATABASE_URL declares disposable), the Supabase platform stub, the project's
-/// migrations and seed, the whole database audit on the result, and a proof of every exposure it reports. Only
+/// migrations and seed, the whole database audit on the result, a proof of every exposure it reports, and the attack
+/// simulation (two tenants seeded, every attempt an attacker would make, the access matrix). Only
 /// this database is written to; it is dropped (and its server stopped) at the end.
 /// </summary>
 public static class MigrationsAudit
@@ -60,9 +65,13 @@ public static class MigrationsAudit
             roundTrips = session.RoundTrips;
         }
 
-        findings.AddRange(await ExposureProver.ProveAsync(database, result, rules, cancellationToken).ConfigureAwait(false));
+        var proved = await ExposureProver.ProveAsync(database, result, rules, cancellationToken).ConfigureAwait(false);
+
+        // After the proofs (they insert rows of their own): the simulation seeds its two tenants for good.
+        var simulated = await Simulation.AttackSimulation.RunAsync(database, result.Snapshot, proved, rules, cancellationToken).ConfigureAwait(false);
+        findings.AddRange(simulated.Findings);
 
         // Located where the pull request wrote them (the disposable database is gone after the run).
-        return new MigrationsAuditResult(database.Origin, applied, result, provenance.Locate(findings), roundTrips);
+        return new MigrationsAuditResult(database.Origin, applied, result, provenance.Locate(findings), roundTrips) { Access = simulated.Matrix };
     }
 }

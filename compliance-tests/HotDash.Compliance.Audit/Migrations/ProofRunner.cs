@@ -9,6 +9,9 @@ namespace HotDash.Compliance.Audit.Migrations;
 /// <summary>What happened when a statement ran as an API role: the rows it returned, how many it changed, or PostgreSQL's refusal.</summary>
 public sealed record ProofResult(IReadOnlyList<string> Rows, int Affected, string? SqlState, string? Error, string? SetupError, IReadOnlyList<string> After)
 {
+    /// <summary>What each follow-up query returned as the same role after the attempt (its first value, or "error SQLSTATE: message").</summary>
+    public IReadOnlyList<string> FollowUps { get; init; } = [];
+
     /// <summary>PostgreSQL refused the attempt for lack of a privilege, or because a policy rejected the row.</summary>
     public bool Refused => SqlState is "42501" or "42883";
 }
@@ -30,10 +33,13 @@ public static class ProofRunner
     /// <param name="claims">The whole request.jwt.claims JSON, when more than the role and <c>sub</c> is needed.</param>
     /// <param name="relaxForeignKeys">Insert the setup rows with foreign keys and triggers off (superusers only; tried, not required).</param>
     /// <param name="headers">The HTTP request headers as PostgREST hands them to the database (request.headers, JSON), set by the caller: null for none.</param>
+    /// <param name="cookies">The request's cookies as PostgREST hands them to the database (request.cookies, JSON): null for none.</param>
+    /// <param name="followUps">Queries the same role runs after a successful attempt, each on its own (a failure does not stop the next): what the attempt opened up.</param>
     /// <param name="cancellationToken">Cancels the attempt; the transaction is rolled back either way.</param>
     public static async Task<ProofResult> RunAsync(
         NpgsqlConnection connection, string setup, string role, string? userId, string attempt, string? readBack = null,
-        string? claims = null, bool relaxForeignKeys = false, string? headers = null, CancellationToken cancellationToken = default)
+        string? claims = null, bool relaxForeignKeys = false, string? headers = null, string? cookies = null, IReadOnlyList<string>? followUps = null,
+        CancellationToken cancellationToken = default)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -75,10 +81,11 @@ public static class ProofRunner
             claims ??= JsonSerializer.Serialize(userId is null
                 ? new Dictionary<string, string> { ["role"] = role }
                 : new Dictionary<string, string> { ["role"] = role, ["sub"] = userId });
-            await using (var switchRole = new NpgsqlCommand($"SET LOCAL ROLE {Database.Catalog.Sql.Identifier(role)}; SELECT set_config('request.jwt.claims', @claims, true), set_config('request.headers', @headers, true)", connection))
+            await using (var switchRole = new NpgsqlCommand($"SET LOCAL ROLE {Database.Catalog.Sql.Identifier(role)}; SELECT set_config('request.jwt.claims', @claims, true), set_config('request.headers', @headers, true), set_config('request.cookies', @cookies, true)", connection))
             {
                 switchRole.Parameters.AddWithValue("claims", claims);
                 switchRole.Parameters.AddWithValue("headers", headers ?? "{}");
+                switchRole.Parameters.AddWithValue("cookies", cookies ?? "{}");
                 await switchRole.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -108,6 +115,23 @@ public static class ProofRunner
                 await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT attempt", cancellationToken).ConfigureAwait(false);
             }
 
+            var followed = new List<string>();
+            foreach (var followUp in error is null ? followUps ?? [] : [])
+            {
+                await ExecuteAsync(connection, "SAVEPOINT follow_up", cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await using var command = new NpgsqlCommand(followUp, connection);
+                    var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                    followed.Add(value is null or System.DBNull ? "null" : value.ToString() ?? "void");
+                }
+                catch (PostgresException e)
+                {
+                    followed.Add($"error {e.SqlState}: {e.MessageText}");
+                    await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT follow_up", cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var after = new List<string>();
             if (readBack is not null)
             {
@@ -120,7 +144,7 @@ public static class ProofRunner
                 }
             }
 
-            return new ProofResult(rows, affected, sqlState, error, setupError, after);
+            return new ProofResult(rows, affected, sqlState, error, setupError, after) { FollowUps = followed };
         }
         finally
         {

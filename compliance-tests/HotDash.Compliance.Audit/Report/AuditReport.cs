@@ -31,6 +31,9 @@ public sealed record AuditReport(
     int DatabaseRoundTrips,
     BaselineComparison? SinceBaseline = null)
 {
+    /// <summary>The attack simulation's access matrix (pull-request mode), or null.</summary>
+    public AccessMatrix? Access { get; init; }
+
     /// <summary>Every failing finding.</summary>
     public IReadOnlyList<Finding> Failing => Findings.Where(f => f.Fails).ToList();
 

@@ -14,8 +14,15 @@ namespace HotDash.Compliance.Audit.Report;
 /// </summary>
 public sealed record BaselineComparison(string Source, string? StartedAt, IReadOnlyList<string> New, IReadOnlyList<string> Fixed, IReadOnlyList<string> Persisting, IReadOnlyList<string> NotAuditedAgain)
 {
+    /// <summary>Cells of the access matrix whose outcome changed: "anon | read | table public.notes: denied → allowed".</summary>
+    public IReadOnlyList<string> AccessChanged { get; init; } = [];
+
+    /// <summary>Of <see cref="AccessChanged"/>, the cells that now let an attack through and did not before.</summary>
+    public IReadOnlyList<string> AccessWidened { get; init; } = [];
+
     public string Summary => $"Since the last audit ({StartedAt ?? Source}): {New.Count} new, {Fixed.Count} fixed, {Persisting.Count} persisting" +
-                             (NotAuditedAgain.Count > 0 ? $", {NotAuditedAgain.Count} not audited again" : string.Empty);
+                             (NotAuditedAgain.Count > 0 ? $", {NotAuditedAgain.Count} not audited again" : string.Empty) +
+                             (AccessChanged.Count > 0 ? $"; access matrix: {AccessChanged.Count} cell(s) changed, {AccessWidened.Count} widened" : string.Empty);
 }
 
 /// <summary>The baseline file cannot be used; the audit goes on without a comparison and says why.</summary>
@@ -29,11 +36,15 @@ public sealed class Baseline
 {
     private readonly List<(string Key, string Severity, string Concern, IReadOnlyDictionary<string, double> Metrics)> _findings;
 
-    private Baseline(string source, string? startedAt, List<(string, string, string, IReadOnlyDictionary<string, double>)> findings)
+    // The last report's access matrix, cell key → outcome (empty when it had none).
+    private readonly Dictionary<string, string> _access;
+
+    private Baseline(string source, string? startedAt, List<(string, string, string, IReadOnlyDictionary<string, double>)> findings, Dictionary<string, string> access)
     {
         Source = source;
         StartedAt = startedAt;
         _findings = findings;
+        _access = access;
     }
 
     public string Source { get; }
@@ -68,7 +79,16 @@ public sealed class Baseline
                     metrics));
             }
 
-            return new Baseline(path, root.TryGetProperty("startedAt", out var started) ? started.GetString() : null, findings);
+            var access = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("access", out var matrix) && matrix.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var cell in matrix.GetProperty("cells").EnumerateArray())
+                {
+                    access[cell.GetProperty("key").GetString() ?? string.Empty] = cell.GetProperty("outcome").GetString() ?? string.Empty;
+                }
+            }
+
+            return new Baseline(path, root.TryGetProperty("startedAt", out var started) ? started.GetString() : null, findings, access);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -80,7 +100,30 @@ public sealed class Baseline
     /// Compares by rule and subject. A failing finding of the last audit that is gone now is fixed only when its
     /// concern was audited this time; when <paramref name="notAudited"/> covers it, it is "not audited again".
     /// </summary>
-    public BaselineComparison Compare(IReadOnlyList<Finding> now, IReadOnlyList<NotAudited> notAudited)
+    public BaselineComparison Compare(IReadOnlyList<Finding> now, IReadOnlyList<NotAudited> notAudited, AccessMatrix? access = null)
+    {
+        var changed = new List<string>();
+        var widened = new List<string>();
+        foreach (var cell in _access.Count == 0 ? [] : access?.Cells ?? [])
+        {
+            var outcome = Word(cell.Outcome.ToString());
+            var before = _access.TryGetValue(cell.Key, out var was) ? Word(was) : "absent";
+            if (before != outcome)
+            {
+                changed.Add($"{cell.Key}: {before} → {outcome}");
+                if (cell.Unintended)
+                {
+                    widened.Add($"{cell.Key}: {before} → {outcome}: {cell.Detail}");
+                }
+            }
+        }
+
+        return CompareFindings(now, notAudited) with { AccessChanged = changed, AccessWidened = widened };
+    }
+
+    private static string Word(string outcome) => outcome.ToLowerInvariant();
+
+    private BaselineComparison CompareFindings(IReadOnlyList<Finding> now, IReadOnlyList<NotAudited> notAudited)
     {
         var unaudited = notAudited.SelectMany(n => n.Covers).ToHashSet(StringComparer.Ordinal);
         var failingBefore = _findings.Where(f => f.Severity == "error").ToList();

@@ -54,7 +54,30 @@ public static class ReportWriter
                 .ToDictionary(),
             databaseRoundTrips = report.DatabaseRoundTrips,
             notAudited = report.NotAudited.Select(n => new { concern = n.Concern, reason = n.Reason, requested = n.Requested, covers = n.Covers }),
-            sinceBaseline = report.SinceBaseline is { } b ? new { baseline = b.Source, baselineStartedAt = b.StartedAt, @new = b.New, @fixed = b.Fixed, persisting = b.Persisting, notAuditedAgain = b.NotAuditedAgain } : null,
+            sinceBaseline = report.SinceBaseline is { } b
+                ? new { baseline = b.Source, baselineStartedAt = b.StartedAt, @new = b.New, @fixed = b.Fixed, persisting = b.Persisting, notAuditedAgain = b.NotAuditedAgain, accessChanged = b.AccessChanged, accessWidened = b.AccessWidened }
+                : null,
+            access = report.Access is { } matrix
+                ? new
+                {
+                    identities = matrix.Identities,
+                    cells = matrix.Cells.Select(c => new
+                    {
+                        key = c.Key,
+                        identity = c.Identity,
+                        relation = c.Relation.ToString(),
+                        relationKind = c.Relation.Kind,
+                        relationName = c.Relation.Name,
+                        operation = c.Operation,
+                        outcome = c.Outcome.ToString().ToLowerInvariant(),
+                        attack = c.Attack,
+                        unintended = c.Unintended,
+                        intendedBecause = c.IntendedBecause,
+                        detail = c.Detail,
+                        statements = c.Statements,
+                    }),
+                }
+                : null,
             findings = report.Findings.Select(f => new
             {
                 rule = f.RuleId,
@@ -109,7 +132,7 @@ public static class ReportWriter
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"## Since the last audit ({Cell(since.StartedAt ?? since.Source)})");
             md.AppendLine();
-            foreach (var (title, items) in new[] { ("New", since.New), ("Fixed", since.Fixed), ("Persisting", since.Persisting), ("Not audited again", since.NotAuditedAgain) })
+            foreach (var (title, items) in new[] { ("New", since.New), ("Fixed", since.Fixed), ("Persisting", since.Persisting), ("Not audited again", since.NotAuditedAgain), ("Access widened", since.AccessWidened), ("Access changed", since.AccessChanged) })
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"- **{title}** ({items.Count}){(items.Count == 0 ? string.Empty : ": " + string.Join("; ", items.Select(Cell)))}");
             }
@@ -127,6 +150,11 @@ public static class ReportWriter
             }
 
             md.AppendLine();
+        }
+
+        if (report.Access is { } access)
+        {
+            AccessMatrixMarkdown(md, access);
         }
 
         foreach (var concern in report.Findings.GroupBy(f => f.Concern))
@@ -152,6 +180,41 @@ public static class ReportWriter
         }
 
         return md.ToString();
+    }
+
+    /// <summary>
+    /// The access matrix: one row per relation and identity, one column per operation; an unintended access in bold
+    /// with ❌, a declared one with its reason in the JSON. Details and statements are in compliance-report.json.
+    /// </summary>
+    private static void AccessMatrixMarkdown(StringBuilder md, AccessMatrix access)
+    {
+        md.AppendLine("## Access matrix (attack simulation)");
+        md.AppendLine();
+        md.AppendLine("Each attempt ran in its own rolled-back transaction on the disposable database, against user A's seeded rows; the statements and details of every cell are in compliance-report.json (`access.cells`).");
+        md.AppendLine();
+        var operations = access.Cells.Select(c => c.Operation).Distinct().ToList();
+        var main = new[] { "read", "update", "delete", "insert", "join A's tenant", "execute" };
+        var columns = main.Where(operations.Contains).ToList();
+        var hasOther = operations.Except(main).Any();
+        md.AppendLine($"| relation | identity | {string.Join(" | ", columns)}{(hasOther ? " | other |" : " |")}");
+        md.AppendLine($"|---|---|{string.Concat(columns.Select(_ => "---|"))}{(hasOther ? "---|" : string.Empty)}");
+        foreach (var row in access.Cells.GroupBy(c => (c.Relation, c.Identity)))
+        {
+            string Show(AccessCell c) => c.Outcome switch
+            {
+                AccessOutcome.Allowed when c.Unintended => "❌ **allowed**",
+                AccessOutcome.Allowed when c.IntendedBecause is not null => "allowed (intended)",
+                AccessOutcome.Allowed => "allowed",
+                AccessOutcome.Denied => "denied",
+                AccessOutcome.Failed => $"failed: {Cell(c.Detail)}",
+                _ => $"not tried: {Cell(c.Detail)}",
+            };
+            var cells = columns.Select(o => row.FirstOrDefault(c => c.Operation == o) is { } c ? Show(c) : "—");
+            var other = string.Join("<br>", row.Where(c => !main.Contains(c.Operation)).Select(c => $"{Cell(c.Operation)}: {Show(c)}"));
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(row.Key.Relation.ToString())} | {Cell(row.Key.Identity)} | {string.Join(" | ", cells)}{(hasOther ? $" | {other} |" : " |")}");
+        }
+
+        md.AppendLine();
     }
 
     private static string Icon(Severity severity) => severity switch

@@ -144,6 +144,9 @@ public sealed record DatabaseRules
 
     public IReadOnlyList<FunctionExemption> FunctionExemptions { get; init; } = [];
 
+    /// <summary>Access the API roles have on purpose, each with its reason: the attack simulation and HD5006 read it.</summary>
+    public IReadOnlyList<IntendedAccess> IntendedAccess { get; init; } = [];
+
     public MigrationRules Migrations { get; init; } = new();
 }
 
@@ -158,6 +161,13 @@ public sealed record ExtensionSkip(string Name, string Reason);
 
 /// <summary>A SECURITY DEFINER function the API may call on purpose (every overload of schema.name).</summary>
 public sealed record FunctionExemption(string Function, string Reason);
+
+/// <summary>Access to <see cref="Relation"/> (schema.name) the <see cref="Roles"/> have on purpose: read, insert, update, delete, execute.</summary>
+public sealed record IntendedAccess(string Relation, IReadOnlyList<string> Roles, IReadOnlyList<string> Operations, string Reason)
+{
+    public bool Covers(string schema, string name, string role, string operation) =>
+        Relation == $"{schema}.{name}" && Roles.Contains(role) && Operations.Contains(operation);
+}
 
 /// <summary>A column only the server may write: <see cref="Column"/> and <see cref="Tables"/> are .NET regular expressions over names (case-insensitive).</summary>
 public sealed record ProtectedColumnRule(string Column, string? Tables, string Reason)
