@@ -4,6 +4,7 @@ using HotDash.Compliance.Audit.Findings;
 using HotDash.Compliance.Audit.Database;
 using HotDash.Compliance.Audit.Database.Access;
 using HotDash.Compliance.Audit.Migrations;
+using HotDash.Compliance.Audit.Simulation;
 
 namespace HotDash.Compliance.Suite;
 
@@ -35,6 +36,11 @@ public abstract class DatabaseCompliance
     public static TheoryData<string> ExposedSchemas() => Subjects(ExposedSchemaAudit.Concern, SubjectKind.Schema, "(no exposed schema)");
 
     public static TheoryData<string> Migrations() => Subjects(MigrationApplier.Concern, SubjectKind.Migration, "(HOTDASH_MIGRATIONS is not set)");
+
+    public static TheoryData<string> Attacked() =>
+        SuiteAudit.Subjects(
+            o => o.Findings.Where(f => f.Concern == AttackSimulation.Concern && f.About.Kind is SubjectKind.Table or SubjectKind.View or SubjectKind.Function).Select(f => f.About.ToString()).Distinct(),
+            "(HOTDASH_MIGRATIONS is not set: the attack simulation runs in the pull-request mode only)");
 
     public static TheoryData<string> Access() =>
         SuiteAudit.Subjects(o => o.AccessSummary is { } access ? [access] : [], NotAudited);
@@ -114,6 +120,16 @@ public abstract class DatabaseCompliance
         // The pull-request mode only: the Monday/Thursday audit of a live database has no migrations to apply.
         Assert.SkipWhen(SuiteAudit.Settings.Migrations is null, "HOTDASH_MIGRATIONS is not set: no migrations were applied to a disposable database");
         AssertSubject(MigrationApplier.Concern, Subject.Migration(migration));
+    }
+
+    [Theory]
+    [MemberData(nameof(Attacked), DisableDiscoveryEnumeration = true)]
+    public void Attack_simulation_gets_nowhere(string subject)
+    {
+        // The pull-request mode only: a live database is never attacked.
+        Assert.SkipWhen(SuiteAudit.Settings.Migrations is null, "HOTDASH_MIGRATIONS is not set: the attack simulation runs on a disposable database only");
+        SuiteAudit.RequireAudited(AuditRunner.DatabaseConcern);
+        SuiteAudit.AssertPasses(SuiteAudit.Outcome.Findings.Where(f => f.Concern == AttackSimulation.Concern && f.About.ToString() == subject).ToList());
     }
 
     [Theory]

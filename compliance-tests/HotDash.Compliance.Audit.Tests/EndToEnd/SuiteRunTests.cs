@@ -85,9 +85,14 @@ public sealed class SuiteRunTests
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine d891394fe65358"));
         errors.Should().Contain(e => e.StartsWith("HD7001 hotdash-chatwoot/worker @ machine e2865047c14d98"));
         errors.Should().Contain(e => e.StartsWith("HD7002 hotdash-chatwoot/worker @ machine e2865047c14d98"));
-        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(22,
+        root.GetProperty("counts").GetProperty("pass").GetInt32().Should().Be(31,
             "two migrations that apply, six tables with RLS, five tables whose policies hold, the exempt policy helper, two exposed schemas, the provider, TicketSummary, " +
-            "the web group's memory in fly.toml and on its machine, its started machine, and AgentDecision (accepted, with its HD2004 warning)");
+            "the web group's memory in fly.toml and on its machine, its started machine, AgentDecision (accepted, with its HD2004 warning), " +
+            "and the attack simulation's seven tables and two functions (what got through is the static findings' proof)");
+        var access = root.GetProperty("access").GetProperty("cells").EnumerateArray().ToList();
+        access.Should().Contain(c => c.GetProperty("key").GetString() == "anon | read | table public.inventory_alerts" && c.GetProperty("outcome").GetString() == "allowed");
+        access.Should().Contain(c => c.GetProperty("key").GetString() == "user B | update | table public.decisions" && c.GetProperty("outcome").GetString() == "allowed");
+        access.Should().Contain(c => c.GetProperty("key").GetString() == "user B | read | table public.tickets" && c.GetProperty("outcome").GetString() == "denied");
         run.Output.Should().Contain("Failed HotDash.Compliance.Checks.Fly.Process_group_stays_warm(appAndGroup: \"hotdash-chatwoot/app\")");
         root.GetProperty("summary").EnumerateArray().Select(s => s.GetString()).Should().Contain(
             "API access: 1 table an API role can read or change in full through an always-true policy (HD5006); 1 function an API role can call with its owner's rights (HD5008) (roles anon, authenticated; exposed schemas public, graphql_public)");

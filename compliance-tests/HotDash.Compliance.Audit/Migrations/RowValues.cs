@@ -128,8 +128,8 @@ internal static class RowValues
             ? $"{Sql.Identifier(column.Name)} = {Literal(column.Type, column.TypeName, column.Category, column.FirstEnumLabel)}"
             : null;
 
-    /// <summary>A literal for each argument of the function, comma-separated.</summary>
-    public static async Task<string> ArgumentsAsync(NpgsqlConnection connection, CatalogFunction function, CancellationToken cancellationToken)
+    /// <summary>A literal for each argument of the function, comma-separated: every uuid <paramref name="user"/> (user A by default), every number <paramref name="number"/>.</summary>
+    public static async Task<string> ArgumentsAsync(NpgsqlConnection connection, CatalogFunction function, CancellationToken cancellationToken, string user = ExposureProver.UserA, string number = "1")
     {
         await using var command = new NpgsqlCommand(ArgumentsQuery, connection);
         command.Parameters.AddWithValue("schema", function.Schema);
@@ -139,7 +139,7 @@ internal static class RowValues
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            literals.Add(Literal(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.IsDBNull(3) ? null : reader.GetString(3)));
+            literals.Add(Literal(reader.GetString(0), reader.GetString(1), reader.GetString(2)[0], reader.IsDBNull(3) ? null : reader.GetString(3), user, number));
         }
 
         return string.Join(", ", literals);
@@ -167,18 +167,18 @@ internal static class RowValues
     }
 
     /// <summary>A literal of the type, by PostgreSQL's type category (pg_type.typcategory).</summary>
-    private static string Literal(string type, string typeName, char category, string? firstEnumLabel)
+    private static string Literal(string type, string typeName, char category, string? firstEnumLabel, string user = ExposureProver.UserA, string number = "1")
     {
         var value = typeName switch
         {
-            "uuid" => Sql.Literal(ExposureProver.UserA),
+            "uuid" => Sql.Literal(user),
             "json" or "jsonb" => "'{}'",
             "bytea" => "'\\x00'",
             "tsvector" => "''",
             _ => category switch
             {
                 'S' => "'hotdash-proof'",
-                'N' => "1",
+                'N' => number,
                 'B' => "true",
                 'D' => "now()",
                 'T' => "'1 day'",

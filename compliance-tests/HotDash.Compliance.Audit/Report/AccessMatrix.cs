@@ -55,7 +55,7 @@ public sealed record AccessMatrix(IReadOnlyList<string> Identities, IReadOnlyLis
             var tried = Cells.Count(c => c.Outcome != AccessOutcome.NotTried);
             var allowed = Cells.Count(c => c.Unintended);
             return $"Attack simulation: {Relations.Count} relation(s) and function(s), {tried} attempt(s) as {string.Join(", ", Identities)}; " +
-                   $"{allowed} unintended access(es) got through, {Cells.Count(c => c.Outcome == AccessOutcome.NotTried)} not tried (each says why)";
+                   $"{allowed} got through that no rule declares intended (each is a finding: a static rule's proof, or HD5015/HD5016), {Cells.Count(c => c.Outcome == AccessOutcome.NotTried)} not tried (each says why)";
         }
     }
 }

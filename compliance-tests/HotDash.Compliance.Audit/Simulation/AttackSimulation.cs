@@ -38,6 +38,11 @@ public static class AttackSimulation
     public const string UserB = "user B";
     public const string UserA = "user A";
 
+    // Values that grant or settle something, when a column allows a list of them: the one an attacker would set.
+    private static readonly Regex Granting = new("^(paid|succeeded|success|completed?|approved|active|verified|admin|owner|premium|pro|enterprise)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    private static readonly Regex ComparedWithConstant = new(@"'([^']{1,64})'(?:::text)?\)*\s*=\s*'([^']{0,256})'", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
     private static readonly Regex QuotedLiteral = new("'([^']{1,64})'", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     public static async Task<SimulationResult> RunAsync(DisposableDatabase database, CatalogSnapshot snapshot, IReadOnlyList<Finding> findings, RulesDocument rules, CancellationToken cancellationToken = default)
@@ -74,6 +79,7 @@ public static class AttackSimulation
         private readonly HashSet<AccessCell> _forged = [];
         private readonly HashSet<AccessCell> _refusedStrangers = [];
         private readonly HashSet<AccessCell> _protected = [];
+        private readonly HashSet<AccessCell> _answeredForCaller = [];
         private readonly Dictionary<string, string> _baseline = [];
         private readonly List<(SeedTable Membership, Identity Who, AccessCell Cell, IReadOnlyList<string> Opened)> _memberships = [];
         private string _fingerprint = string.Empty;
@@ -161,6 +167,11 @@ public static class AttackSimulation
                 "join" => "insert",
                 var v => v,
             };
+            if (verb == "execute" && rules.Database.FunctionExemptions.FirstOrDefault(e => e.Function == $"{schema}.{name}") is { } exemption)
+            {
+                return $"database.functionExemptions: {exemption.Reason}";
+            }
+
             if (verb == "read" && rules.Database.Rls.PublicRead.FirstOrDefault(p => p.Table == $"{schema}.{name}") is { } publicRead)
             {
                 return $"database.rls.publicRead: {publicRead.Reason}";
@@ -187,10 +198,14 @@ public static class AttackSimulation
 
             // Every quoted name in those policies, as a header and a cookie naming user A: what a caller who read the
             // policy (or guessed) would send. The settings' own names are not headers.
+            // A name compared with a constant ("->> 'capgkey') = '8fd6...'") gets that constant: it is in the migration
+            // for anyone to read. Every other name gets user A's id.
+            var compared = expressions.SelectMany(e => ComparedWithConstant.Matches(e!)).GroupBy(m => m.Groups[1].Value, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().Groups[2].Value, StringComparer.Ordinal);
             var names = expressions.SelectMany(e => QuotedLiteral.Matches(e!).Select(m => m.Groups[1].Value))
-                .Where(n => !rules.Database.CallerSetSettings.Contains(n, StringComparer.OrdinalIgnoreCase))
+                .Where(n => !rules.Database.CallerSetSettings.Contains(n, StringComparer.OrdinalIgnoreCase) && !compared.ContainsValue(n))
                 .Distinct(StringComparer.Ordinal)
-                .ToDictionary(n => n.ToLowerInvariant(), _ => TenantSeed.UserA);
+                .ToDictionary(n => n.ToLowerInvariant(), n => compared.GetValueOrDefault(n) ?? TenantSeed.UserA);
             var headers = JsonSerializer.Serialize(names);
             return Attackers.Select(a => a.Forging(headers));
         }
@@ -303,7 +318,7 @@ public static class AttackSimulation
             var failed = new List<string>();
             foreach (var column in table.Columns.Where(c => !c.Generated && !c.IdentityAlways))
             {
-                var attempt = $"UPDATE {relation.QualifiedName} SET {Sql.Identifier(column.Name)} = {Different(column, a, b)} WHERE {a.Predicate}";
+                var attempt = $"UPDATE {relation.QualifiedName} SET {Sql.Identifier(column.Name)} = {Different(table, column, a, b)} WHERE {a.Predicate}";
                 var result = await TryAsync(who, attempt, _fingerprint).ConfigureAwait(false);
                 statements.Add(Statements(who, attempt));
                 if (result.Error is not null)
@@ -323,12 +338,25 @@ public static class AttackSimulation
                     continue;
                 }
 
-                refused.Add($"{column.Name}: {(result.Affected == 0 ? "reached no row of user A's" : "the row kept its values (a trigger)")}");
                 if (result.Affected == 0)
                 {
+                    // A filter reads columns, so the SELECT policies apply too; without one (PostgREST's PATCH with no
+                    // filter, refused only where pg-safeupdate is loaded) only the UPDATE policies decide.
+                    var blind = $"UPDATE {relation.QualifiedName} SET {Sql.Identifier(column.Name)} = {Different(table, column, a, b)}";
+                    var unfiltered = await TryAsync(who, blind, _fingerprint).ConfigureAwait(false);
+                    if (unfiltered.Error is null && Changed(unfiltered).Contains(table.Key))
+                    {
+                        statements.Add(Statements(who, blind));
+                        allowed.Add($"{column.Name} (with no filter)");
+                        continue;
+                    }
+
                     // The policies decide by row, not column: a row out of reach stays out of reach for every column.
+                    refused.Add($"{column.Name}: reached no row of user A's, with a filter or without");
                     break;
                 }
+
+                refused.Add($"{column.Name}: the row kept its values (a trigger)");
             }
 
             var (outcome, detail) = allowed.Count > 0
@@ -336,19 +364,30 @@ public static class AttackSimulation
                 : failed.Count > 0 && refused.Count == 0
                     ? (AccessOutcome.Failed, string.Join("; ", failed))
                     : (AccessOutcome.Denied, string.Join("; ", refused.Concat(failed)));
-            Add(who, Subject.Table(relation.QualifiedName), "update", outcome, detail, allowed.Count > 0 ? statements.Where(s => allowed.Any(c => s.Contains($"SET {Sql.Identifier(c)} =", StringComparison.Ordinal))).ToList() : statements.Take(3).ToList(),
+            Add(who, Subject.Table(relation.QualifiedName), "update", outcome, detail, allowed.Count > 0 ? statements.TakeLast(3).ToList() : statements.Take(3).ToList(),
                 schema: relation.Schema, name: relation.Name);
         }
 
         /// <summary>A value for the column that differs from user A's: B's own where B's row differs, else one of the type's.</summary>
-        private static string Different(SeedColumn column, SeededRow a, SeededRow? b)
+        private static string Different(SeedTable table, SeedColumn column, SeededRow a, SeededRow? b)
         {
+            if (table.IsKeyColumn(column.Name) && column.TypeName != "uuid")
+            {
+                // B's own value would collide with B's row: a key of its own.
+                return TenantSeed.Literal(column, TenantSeed.UserB, 3, key: true);
+            }
+
             if (b is not null && b.Row.Values.TryGetValue(column.Name, out var theirs) && a.Row.Values.TryGetValue(column.Name, out var ours) && theirs != ours)
             {
                 return theirs;
             }
 
             var current = a.CurrentText(column.Name);
+            if (column.Allowed.Count > 0)
+            {
+                return $"{Sql.Literal(column.Allowed.FirstOrDefault(v => v != current) ?? column.Allowed[0])}::{column.Type}";
+            }
+
             var value = column.TypeName switch
             {
                 "uuid" => Sql.Literal(TenantSeed.UserB),
@@ -358,7 +397,7 @@ public static class AttackSimulation
                 {
                     'S' => Sql.Literal(current == "hotdash-attack" ? "hotdash-attack-2" : "hotdash-attack"),
                     'N' => current == "7" ? "8" : "7",
-                    'D' => "now() - interval '3 days'",
+                    'D' => "(now() - interval '3 days')",
                     'T' => "'3 days'",
                     'E' => Sql.Literal(column.EnumLabels.FirstOrDefault(l => l != current) ?? current ?? string.Empty),
                     'A' => "'{}'",
@@ -372,6 +411,17 @@ public static class AttackSimulation
         {
             var attempt = $"DELETE FROM {relation.QualifiedName} WHERE {a.Predicate}";
             var result = await TryAsync(who, attempt, _fingerprint).ConfigureAwait(false);
+            if (result.Error is null && Changed(result).Count == 0)
+            {
+                // As for UPDATE: without a filter the SELECT policies do not apply.
+                var blind = $"DELETE FROM {relation.QualifiedName}";
+                var unfiltered = await TryAsync(who, blind, _fingerprint).ConfigureAwait(false);
+                if (unfiltered.Error is null && Changed(unfiltered).Count > 0)
+                {
+                    (attempt, result) = (blind, unfiltered);
+                }
+            }
+
             var (outcome, detail) = result.Error is not null
                 ? result.SqlState == "23503"
                     ? (AccessOutcome.Failed, $"the policies let it through, a foreign key kept it ({result.Error}): delete the rows that reference it first and it goes")
@@ -388,7 +438,7 @@ public static class AttackSimulation
             var row = seed.Plan(table, TenantSeed.UserA, Tenant.A, fresh: true);
             var attempt = row.Insert(onConflict: string.Empty);
             var result = await TryAsync(who, attempt).ConfigureAwait(false);
-            var owned = UserColumns(table).Any();
+            var owned = seed.UserColumns(table).Count > 0;
             var (outcome, detail) = result.Error is not null
                 ? result.SqlState is "23505"
                     ? (AccessOutcome.Failed, $"the row's keys are taken (user A has the one row they allow): {result.Error}")
@@ -399,12 +449,6 @@ public static class AttackSimulation
             Add(who, Subject.Table(relation.QualifiedName), "insert", outcome, detail, [Statements(who, attempt)], schema: relation.Schema, name: relation.Name);
         }
 
-        /// <summary>The columns that name a user: those that reference auth.users, and uuid columns that are no key and reference nothing.</summary>
-        private static IEnumerable<string> UserColumns(SeedTable table) =>
-            table.Columns.Where(c => table.ForeignKeys.Any(k => k.Referenced == "auth.users" && k.Columns.Contains(c.Name))
-                                     || (c.TypeName == "uuid" && !table.IsKeyColumn(c.Name) && !table.ForeignKeys.Any(k => k.Columns.Contains(c.Name))))
-                .Select(c => c.Name);
-
         /// <summary>
         /// User B inserts themself into user A's tenant through a table that links users to a parent (a row naming B,
         /// under A's parent rows), then re-reads every row of A's they could not read before.
@@ -412,12 +456,12 @@ public static class AttackSimulation
         private async Task JoinAsync(CatalogRelation relation, IReadOnlyList<CatalogRelation> reached)
         {
             var table = seed.Table(relation.Schema, relation.Name);
-            if (B is not { } b || table is null || !UserColumns(table).Any())
+            if (B is not { } b || table is null || seed.UserColumns(table).Count == 0)
             {
                 return;
             }
 
-            var parents = table.ForeignKeys.Where(k => k.Referenced != "auth.users" && k.Referenced != table.Key && seed.Table(k.Schema, k.Table) is { } p && seed.RowOf(p, Tenant.A) is { Seeded: true }).ToList();
+            var parents = table.ForeignKeys.Where(k => !seed.UserTables.Contains(k.Referenced) && k.Referenced != table.Key && seed.Table(k.Schema, k.Table) is { } p && seed.RowOf(p, Tenant.A) is { Seeded: true }).ToList();
             if (parents.Count == 0)
             {
                 return;
@@ -483,6 +527,14 @@ public static class AttackSimulation
         private static string Privileged(SeedColumn column, SeededRow a)
         {
             var current = a.CurrentText(column.Name);
+            var choices = column.Allowed.Count > 0 ? column.Allowed : column.EnumLabels;
+            if (choices.Count > 0)
+            {
+                var granting = choices.Where(v => v != current).ToList();
+                var best = granting.FirstOrDefault(v => Granting.IsMatch(v)) ?? granting.LastOrDefault() ?? current ?? choices[0];
+                return $"{Sql.Literal(best)}::{column.Type}";
+            }
+
             var value = column.TypeName switch
             {
                 "bool" => current == "true" ? "false" : "true",
@@ -491,18 +543,46 @@ public static class AttackSimulation
                     'S' => Sql.Literal(current == "admin" ? "owner" : "admin"),
                     'N' => "1000000",
                     'E' => Sql.Literal(column.EnumLabels.LastOrDefault(l => l != current) ?? current ?? string.Empty),
-                    'D' => "now() + interval '10 years'",
+                    'D' => "(now() + interval '10 years')",
                     _ => "NULL",
                 },
             };
             return $"{value}::{column.Type}";
         }
 
+        /// <summary>
+        /// The call with user A's identifiers: every uuid argument A's user id, or the key of one of A's rows (a
+        /// workspace id, a document id), whichever makes A's own call return something; numbers A's key number.
+        /// </summary>
+        private async Task<string> OwnersCallAsync(CatalogFunction function)
+        {
+            string Call(string arguments) => $"SELECT {Sql.Identifier(function.Schema)}.{Sql.Identifier(function.Name)}({arguments})";
+            var first = Call(await RowValues.ArgumentsAsync(connection, function, cancellationToken, TenantSeed.UserA, TenantSeed.NumberA).ConfigureAwait(false));
+            if (A is not { } owner || !function.Arguments.Contains("uuid", StringComparison.Ordinal))
+            {
+                return first;
+            }
+
+            var keys = seed.Order.Select(t => seed.RowOf(t, Tenant.A)).OfType<SeededRow>().Where(r => r.Seeded)
+                .SelectMany(r => r.Row.Table.PrimaryKey.Where(k => r.Row.Table.Columns.First(c => c.Name == k).TypeName == "uuid").Select(k => r.CurrentText(k)))
+                .OfType<string>().Where(k => k != TenantSeed.UserA).Distinct().Take(8);
+            foreach (var candidate in new[] { TenantSeed.UserA }.Concat(keys))
+            {
+                var call = Call(await RowValues.ArgumentsAsync(connection, function, cancellationToken, candidate, TenantSeed.NumberA).ConfigureAwait(false));
+                var result = await TryAsync(owner, call).ConfigureAwait(false);
+                if (result.Error is null && result.Rows.Any(r => r is not ("null" or "False" or "void" or "0" or "")))
+                {
+                    return call;
+                }
+            }
+
+            return first;
+        }
+
         private async Task CallAsync(CatalogFunction function)
         {
             var subject = Subject.Function(function.Signature);
-            var arguments = await RowValues.ArgumentsAsync(connection, function, cancellationToken).ConfigureAwait(false);
-            var attempt = $"SELECT {Sql.Identifier(function.Schema)}.{Sql.Identifier(function.Name)}({arguments})";
+            var attempt = await OwnersCallAsync(function).ConfigureAwait(false);
             ProofResult? owners = null;
             foreach (var who in new[] { A }.OfType<Identity>().Concat(Attackers))
             {
@@ -521,6 +601,7 @@ public static class AttackSimulation
                 owners ??= who.Name == UserA ? result : null;
                 var changed = result.Error is null ? Changed(result) : [];
                 var returned = result.Rows.Count == 0 ? "nothing" : string.Join(", ", result.Rows.Take(3));
+                var returnedAs = string.Join(",", result.Rows);
                 var (outcome, detail) = result.Error switch
                 {
                     not null when result.SqlState == "42501" => (AccessOutcome.Denied, $"refused: {result.Error}"),
@@ -528,16 +609,22 @@ public static class AttackSimulation
                     not null => (AccessOutcome.Failed, $"raised {result.SqlState}: {result.Error}"),
                     _ => (AccessOutcome.Allowed, $"ran{(function.SecurityDefiner ? $" with {function.Owner}'s rights" : string.Empty)} and returned {returned}" + (changed.Count > 0 ? $"; it changed user A's rows in {string.Join(", ", changed)}" : string.Empty)),
                 };
-                Add(who, subject, "execute", outcome, detail, [Statements(who, attempt)], attack: who.Name != UserA, function.Schema, function.Name);
+
+                // A stranger's call is an attack that got through when it changed A's rows, or, for a definer function
+                // (past RLS), returned what user A's own call returns: A's data. Otherwise it ran on the caller's behalf.
+                var reachedA = changed.Count > 0 || (function.SecurityDefiner && owners is { Error: null } && returnedAs == string.Join(",", owners.Rows) && result.Rows.Any(r => r != "null"));
+                Add(who, subject, "execute", outcome, outcome == AccessOutcome.Allowed && who.Name != UserA && !reachedA ? $"{detail} (not user A's: A's own call returned {(owners is null ? "nothing" : string.Join(", ", owners.Rows.Take(3)))})" : detail,
+                    [Statements(who, attempt)], attack: who.Name != UserA && (outcome != AccessOutcome.Allowed || reachedA), function.Schema, function.Name);
                 if (result.Error is not null && result.SqlState != "42501" && who.Name != UserA && owners is { Error: null })
                 {
                     _refusedStrangers.Add(_cells[^1]);
                 }
-                if (who.Name != UserA && outcome == AccessOutcome.Allowed && changed.Count == 0 && !function.SecurityDefiner)
+
+                // It answered a stranger for the stranger (A's call returned something else, nothing of A's changed):
+                // a definer function that checks its caller.
+                if (outcome == AccessOutcome.Allowed && who.Name != UserA && !reachedA && owners is { Error: null } && owners.Rows.Any(r => r is not ("null" or "False" or "void" or "")))
                 {
-                    // An invoker function runs with the caller's own rights: calling it is no access of its own. It
-                    // stays in the matrix; what it could reach, the attempts on the tables show.
-                    _cells[^1] = _cells[^1] with { Attack = false };
+                    _answeredForCaller.Add(_cells[^1]);
                 }
             }
         }
@@ -576,7 +663,7 @@ public static class AttackSimulation
                     result[i] = finding with
                     {
                         Severity = Severity.Info,
-                        Message = $"Not exploitable as claimed: the attack simulation tried it and was refused ({string.Join("; ", attempts.Select(a => $"{a.Identity} {a.Operation}: {a.Detail}"))}). (The check said: {finding.Message})",
+                        Message = $"Not exploitable as claimed: the attack simulation tried it and got nothing of user A's ({string.Join("; ", attempts.Select(a => $"{a.Identity} {a.Operation}: {a.Detail}"))}). (The check said: {finding.Message})",
                         Evidence = [.. finding.Evidence, .. attempts.SelectMany(Evidence)],
                     };
                 }
@@ -610,7 +697,7 @@ public static class AttackSimulation
                 own.Add(new Finding(RuleIds.AttackSucceeded, Severity.Pass, Concern, relation, $"disposable database ({relation})",
                     cells.Any(c => c.Unintended)
                         ? $"What got through on {relation} is what the static rules report (see them): {string.Join("; ", cells.Where(c => c.Unintended).Select(c => $"{c.Identity} {c.Operation}"))}."
-                        : $"Every attempt on {relation} as {string.Join(", ", cells.Select(c => c.Identity).Distinct())} was refused, reached nothing of user A's, or is declared intended" +
+                        : $"Every attempt on {relation} as {string.Join(", ", _cells.Where(c => c.Relation == relation).Select(c => c.Identity).Distinct())} was refused, reached nothing of user A's, or is declared intended" +
                           $" ({cells.Count(c => c.Outcome == AccessOutcome.Denied)} denied, {cells.Count(c => c.Outcome == AccessOutcome.Failed)} failed, {cells.Count(c => c.Outcome == AccessOutcome.NotTried)} not tried, {intended.Count} intended).",
                     cells.Where(c => c.Outcome != AccessOutcome.Denied).Select(c => $"{c.Identity} {c.Operation}: {c.Outcome.ToString().ToLowerInvariant()}: {c.Detail}{(c.IntendedBecause is null ? string.Empty : $" (intended: {c.IntendedBecause})")}").ToList()));
             }
@@ -670,8 +757,8 @@ public static class AttackSimulation
 
             if (finding.RuleId == RuleIds.DefinerFunctionCallable)
             {
-                var strangers = cells.Where(c => c.Attack && c.Operation == "execute").ToList();
-                return strangers.Count > 0 && strangers.All(_refusedStrangers.Contains) ? strangers : null;
+                var strangers = cells.Where(c => c.Identity != UserA && c.Operation == "execute").ToList();
+                return strangers.Count > 0 && strangers.All(c => _refusedStrangers.Contains(c) || _answeredForCaller.Contains(c)) ? strangers : null;
             }
 
             return null;

@@ -11,6 +11,9 @@ namespace HotDash.Compliance.Audit.Simulation;
 /// <summary>A column as the seed needs it: its type (for a literal), whether it must be given, and its enum labels.</summary>
 internal sealed record SeedColumn(string Name, string Type, string TypeName, char Category, bool NotNull, bool HasDefault, bool IdentityAlways, bool Generated, IReadOnlyList<string> EnumLabels)
 {
+    /// <summary>The values a CHECK constraint allows the column (col IN ('a', 'b'), col = ANY (ARRAY[...]), col = 'a'), as text; empty when none says.</summary>
+    public IReadOnlyList<string> Allowed { get; init; } = [];
+
     /// <summary>NOT NULL without a default the server fills in.</summary>
     public bool Required => NotNull && !HasDefault && !Generated;
 }
@@ -29,6 +32,19 @@ internal sealed record SeedTable(string Schema, string Name, IReadOnlyList<SeedC
     public string QualifiedName => $"{Sql.Identifier(Schema)}.{Sql.Identifier(Name)}";
 
     public bool IsKeyColumn(string column) => PrimaryKey.Contains(column) || UniqueKeys.Any(k => k.Contains(column));
+
+    /// <summary>
+    /// The columns that name a user: those that reference a user table (auth.users, or a table whose primary key is a
+    /// user's id, such as profiles), and uuid columns that are no key and reference nothing.
+    /// </summary>
+    public IReadOnlyList<string> UserColumns(IReadOnlySet<string> userTables) =>
+        Columns.Where(c => ForeignKeys.Any(k => userTables.Contains(k.Referenced) && k.Columns.Contains(c.Name))
+                           || (c.TypeName == "uuid" && !IsKeyColumn(c.Name) && !ForeignKeys.Any(k => k.Columns.Contains(c.Name))))
+            .Select(c => c.Name)
+            .ToList();
+
+    /// <summary>Whether the primary key is one column that references auth.users: one row per user (profiles).</summary>
+    public bool KeyedByUser => PrimaryKey.Count == 1 && ForeignKeys.Any(k => k.Referenced == "auth.users" && k.Columns.SequenceEqual(PrimaryKey));
 }
 
 /// <summary>
@@ -63,6 +79,14 @@ internal static class TenantSchema
           LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
          WHERE k.contype IN ('p', 'u', 'f') AND c.relkind IN ('r', 'p') AND {SystemSchemas}
         UNION ALL
+        SELECT n.nspname::text, c.relname::text, 'c',
+               (SELECT array_agg(a.attname::text) FROM unnest(k.conkey) x(n) JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.n),
+               pg_catalog.pg_get_constraintdef(k.oid), NULL, NULL
+          FROM pg_catalog.pg_constraint k
+          JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE k.contype = 'c' AND cardinality(k.conkey) = 1 AND c.relkind IN ('r', 'p') AND {SystemSchemas}
+        UNION ALL
         SELECT n.nspname::text, c.relname::text, 'u',
                (SELECT array_agg(a.attname::text ORDER BY x.o) FROM unnest(i.indkey::int2[]) WITH ORDINALITY x(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = x.n),
                NULL, NULL, NULL
@@ -72,6 +96,21 @@ internal static class TenantSchema
          WHERE i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND 0 <> ALL (i.indkey::int2[])
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid) AND {SystemSchemas}
         """;
+
+    /// <summary>
+    /// The string constants a one-column CHECK constraint as PostgreSQL deparses it compares the column with for
+    /// equality: CHECK ((type = ANY (ARRAY['checking'::text, 'savings'::text]))), CHECK ((status = 'open'::text)).
+    /// Anything else (&lt;&gt;, NOT IN, length(...)) says nothing about a value that passes.
+    /// </summary>
+    public static IReadOnlyList<string> AllowedValues(string column, string definition)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(definition,
+            $@"\(*""?{System.Text.RegularExpressions.Regex.Escape(column)}""?\)?(?:::[\w ]+)?\s*=\s*(?:ANY\s*\(\(?ARRAY\[)?((?:'(?:[^']|'')*'(?:::[\w ]+)?(?:,\s*)?)+)",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return match.Success && !definition.Contains("NOT ", StringComparison.Ordinal) && !definition.Contains(" OR ", StringComparison.Ordinal)
+            ? System.Text.RegularExpressions.Regex.Matches(match.Groups[1].Value, "'((?:[^']|'')*)'").Select(m => m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)).ToList()
+            : [];
+    }
 
     public static async Task<IReadOnlyDictionary<string, SeedTable>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -95,6 +134,7 @@ internal static class TenantSchema
         var primary = new Dictionary<(string, string), IReadOnlyList<string>>();
         var unique = new Dictionary<(string, string), List<IReadOnlyList<string>>>();
         var foreign = new Dictionary<(string, string), List<SeedForeignKey>>();
+        var allowed = new Dictionary<(string, string, string), IReadOnlyList<string>>();
         await using (var command = new NpgsqlCommand(KeysQuery, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -115,6 +155,9 @@ internal static class TenantSchema
                     case "u":
                         (unique.TryGetValue(key, out var list) ? list : unique[key] = []).Add(keyColumns);
                         break;
+                    case "c" when !reader.IsDBNull(4) && AllowedValues(keyColumns[0], reader.GetString(4)) is { Count: > 0 } values:
+                        allowed[(key.Item1, key.Item2, keyColumns[0])] = values;
+                        break;
                     case "f" when !reader.IsDBNull(4) && !reader.IsDBNull(6):
                         (foreign.TryGetValue(key, out var keys) ? keys : foreign[key] = [])
                             .Add(new SeedForeignKey(keyColumns, reader.GetString(4), reader.GetString(5), reader.GetFieldValue<string[]>(6)));
@@ -125,7 +168,7 @@ internal static class TenantSchema
 
         return columns.ToDictionary(
             c => $"{c.Key.Item1}.{c.Key.Item2}",
-            c => new SeedTable(c.Key.Item1, c.Key.Item2, c.Value, primary.GetValueOrDefault(c.Key) ?? [], unique.GetValueOrDefault(c.Key) ?? [], foreign.GetValueOrDefault(c.Key) ?? []),
+            c => new SeedTable(c.Key.Item1, c.Key.Item2, c.Value.Select(column => allowed.TryGetValue((c.Key.Item1, c.Key.Item2, column.Name), out var values) ? column with { Allowed = values } : column).ToList(), primary.GetValueOrDefault(c.Key) ?? [], unique.GetValueOrDefault(c.Key) ?? [], foreign.GetValueOrDefault(c.Key) ?? []),
             StringComparer.Ordinal);
     }
 }

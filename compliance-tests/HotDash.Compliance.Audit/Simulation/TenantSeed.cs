@@ -71,11 +71,16 @@ internal sealed record SeededRow(SeedRow Row, JsonElement? Current, string? Erro
 /// </summary>
 internal sealed class TenantSeed
 {
-    public const string UserA = Migrations.ExposureProver.UserA;
-    public const string UserB = Migrations.ExposureProver.UserB;
+    // Ids that differ from the first character on: real schemas derive names from a prefix of the user id (a personal
+    // workspace 'personal-' || substr(id, 1, 8)), and the proofs' own users (ExposureProver) must not collide with them.
+    public const string UserA = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+    public const string UserB = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
 
     /// <summary>The id of rows an attempt writes (a key of their own, never a seeded row's).</summary>
-    public const string AttackId = "00000000-0000-4000-8000-0000000000c3";
+    public const string AttackId = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
+
+    /// <summary>The number user A's rows carry in integer key columns (B's: 1000002; an attempt's new row: 1000003).</summary>
+    public const string NumberA = "1000001";
 
     private readonly IReadOnlyDictionary<string, SeedTable> _tables;
     private readonly Dictionary<(string, Tenant), SeededRow> _rows = [];
@@ -84,7 +89,13 @@ internal sealed class TenantSeed
     {
         _tables = tables;
         Order = order;
+        UserTables = tables.Values.Where(t => t.KeyedByUser).Select(t => t.Key).Append("auth.users").ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>auth.users and the tables with one row per user (their key is the user's id): what owner columns reference.</summary>
+    public IReadOnlySet<string> UserTables { get; }
+
+    public IReadOnlyList<string> UserColumns(SeedTable table) => table.UserColumns(UserTables);
 
     /// <summary>The tables seeded, parents first.</summary>
     public IReadOnlyList<SeedTable> Order { get; }
@@ -139,6 +150,14 @@ internal sealed class TenantSeed
         {
             foreach (var table in order)
             {
+                // A row the platform's own triggers made for the new user (a profile, a personal workspace and its
+                // owner membership) is the tenant's: the app's helpers and policies know it, so it is attacked as is.
+                if (await AdoptAsync(connection, table, seed.UserColumns(table), UserOf(tenant), cancellationToken).ConfigureAwait(false) is { } adopted)
+                {
+                    seed._rows[(table.Key, tenant)] = adopted;
+                    continue;
+                }
+
                 var row = seed.Plan(table, UserOf(tenant), tenant, fresh: false);
                 var error = await TryAsync(connection, row.Insert(), cancellationToken).ConfigureAwait(false);
                 if (error is not null && superuser)
@@ -157,7 +176,7 @@ internal sealed class TenantSeed
         foreach (var key in seed._rows.Keys.ToList())
         {
             var seeded = seed._rows[key];
-            if (seeded.Error is not null)
+            if (seeded.Error is not null || seeded.Current is not null)
             {
                 continue;
             }
@@ -208,8 +227,9 @@ internal sealed class TenantSeed
             return null;
         }
 
-        if (key.Referenced == "auth.users")
+        if (UserTables.Contains(key.Referenced))
         {
+            // auth.users, or a table keyed by the user's id (profiles): the row's owner.
             return $"{Sql.Literal(owner)}::{column.Type}";
         }
 
@@ -254,6 +274,11 @@ internal sealed class TenantSeed
     public static string Literal(SeedColumn column, string owner, int index, bool key)
     {
         var letter = index == 1 ? "a" : index == 2 ? "b" : "c";
+        if (column.Allowed.Count > 0)
+        {
+            return $"{Sql.Literal(column.Allowed[key ? (index - 1) % column.Allowed.Count : 0])}::{column.Type}";
+        }
+
         var value = column.TypeName switch
         {
             "uuid" => Sql.Literal(owner),
@@ -266,7 +291,7 @@ internal sealed class TenantSeed
                 'S' => key ? Sql.Literal($"hotdash-{letter}") : "'hotdash-seed'",
                 'N' => key ? (1000000 + index).ToString(CultureInfo.InvariantCulture) : "1",
                 'B' => "true",
-                'D' => key ? $"now() - interval '{index} minutes'" : "now()",
+                'D' => key ? $"(now() - interval '{index} minutes')" : "now()",
                 'T' => "'1 day'",
                 'E' => Sql.Literal(column.EnumLabels.Count == 0 ? string.Empty : column.EnumLabels[key ? Math.Min(index, column.EnumLabels.Count) - 1 : 0]),
                 'A' => "'{}'",
@@ -284,6 +309,36 @@ internal sealed class TenantSeed
     public string Fingerprint() =>
         string.Join(" UNION ALL ", _rows.Where(r => r.Key.Item2 == Tenant.A && r.Value.Seeded).Select(r =>
             $"SELECT {Sql.Literal(r.Key.Item1)} || ':' || coalesce((SELECT md5(string_agg(x::text, ',')) FROM {r.Value.Row.Table.QualifiedName} x WHERE {r.Value.Predicate}), 'gone')"));
+
+    /// <summary>The row of the table that already names the user (made by a trigger when the user was inserted), or null.</summary>
+    private static async Task<SeededRow?> AdoptAsync(NpgsqlConnection connection, SeedTable table, IReadOnlyList<string> userColumns, string user, CancellationToken cancellationToken)
+    {
+        var columns = table.KeyedByUser ? table.PrimaryKey : userColumns;
+        if (table.Key == "auth.users" || columns.Count == 0)
+        {
+            return null;
+        }
+
+        var condition = string.Join(" OR ", columns.Select(c => $"{Sql.Identifier(c)}::text = {Sql.Literal(user)}"));
+        var json = await ScalarAsync(connection, $"SELECT to_jsonb(x)::text FROM {table.QualifiedName} x WHERE {condition} LIMIT 1", cancellationToken).ConfigureAwait(false);
+        if (json is null)
+        {
+            return null;
+        }
+
+        var current = JsonDocument.Parse(json).RootElement.Clone();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var column in table.Columns.Where(c => !c.Generated))
+        {
+            if (current.TryGetProperty(column.Name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            {
+                var text = value.ValueKind == JsonValueKind.String ? Sql.Literal(value.GetString()!) : value.GetRawText();
+                values[column.Name] = $"{text}::{column.Type}";
+            }
+        }
+
+        return new SeededRow(new SeedRow(table, values), current, null);
+    }
 
     private static async Task<string?> TryAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -61,6 +61,13 @@ public static class PolicyAudit
             findings.AddRange(TrustsCaller(table, snapshot.PoliciesOf(table).ToList(), rules, Subject.Table(table.QualifiedName), $"{database} (table {table.QualifiedName})"));
         }
 
+        // A declared intent names a relation or function that is not there (renamed, dropped, mistyped): it covers nothing.
+        foreach (var intent in rules.Database.IntendedAccess.Where(i =>
+                     !snapshot.Relations.Any(r => $"{r.Schema}.{r.Name}" == i.Relation) && !snapshot.Functions.Any(f => $"{f.Schema}.{f.Name}" == i.Relation)))
+        {
+            findings.Add(RlsAudit.StaleExemption(intent.Relation, intent.Reason, "database.intendedAccess", "schemas read by the audit"));
+        }
+
         return findings;
     }
 
@@ -193,17 +200,31 @@ public static class PolicyAudit
 
     public static string Verb(char command) => Operations.First(o => o.Command == command).Verb;
 
+    /// <summary>The reason database.intendedAccess gives for this access (the role may do this command to every row), or null.</summary>
+    private static string? IntendedReason(CatalogRelation table, PolicyAccess access, RulesDocument rules) =>
+        rules.Database.IntendedAccess.FirstOrDefault(i => i.Covers(table.Schema, table.Name, access.Role, access.Command switch { 'r' => "read", 'a' => "insert", 'w' => "update", _ => "delete" }))?.Reason;
+
     private static string? PublicReadReason(CatalogRelation table, RulesDocument rules) =>
         rules.Database.Rls.PublicRead.FirstOrDefault(e => RlsAudit.Names(table).Contains(e.Table))?.Reason;
 
     private static Finding? AlwaysTrue(CatalogRelation table, CatalogPolicy policy, IReadOnlyList<PolicyAccess> accesses, CatalogSnapshot snapshot, RulesDocument rules, Subject subject, string location)
     {
-        var mine = accesses.Where(a => a.Policy == policy).ToList();
+        var all = accesses.Where(a => a.Policy == policy).ToList();
+        var intended = all.Where(a => a.Reach != Reach.Narrowed && IntendedReason(table, a, rules) is not null).ToList();
+        var mine = all.Except(intended).ToList();
         var granted = mine.Where(a => a.Reach == Reach.Granted).Select(a => $"{a.Role} {Verb(a.Command)}").ToList();
         var latent = mine.Where(a => a.Reach == Reach.Latent).Select(a => $"{a.Role} {Verb(a.Command)}").ToList();
         if (granted.Count == 0 && latent.Count == 0)
         {
-            return null;
+            if (intended.Count == 0)
+            {
+                return null;
+            }
+
+            var reasons = intended.Select(a => IntendedReason(table, a, rules)!).Distinct().ToList();
+            return new Finding(RuleIds.AlwaysTruePolicy, Severity.Pass, Concern, subject, location,
+                $"Policy \"{policy.Name}\" on {table.QualifiedName} is always true, and what it lets the API roles do is declared intended ({string.Join("; ", intended.Select(a => $"{a.Role} {Verb(a.Command)}"))}): {string.Join("; ", reasons)}.",
+                [policy.Describe(), .. reasons.Select(r => $"intended by database.intendedAccess: {r}")]) { Policy = policy.Name, ExemptBecause = string.Join("; ", reasons) };
         }
 
         var evidence = new List<string> { policy.Describe() };
@@ -214,6 +235,7 @@ public static class PolicyAudit
         }
 
         evidence.AddRange(mine.Where(a => a.Reach == Reach.Narrowed).Select(a => $"not a finding: {a.Role} {Verb(a.Command)} (narrowed by restrictive policy \"{a.NarrowedBy}\")"));
+        evidence.AddRange(intended.Select(a => $"not a finding: {a.Role} {Verb(a.Command)} (intended by database.intendedAccess: {IntendedReason(table, a, rules)})"));
         var severity = granted.Count > 0 ? Severity.Error : Severity.Warning;
         var effect = granted.Count > 0
             ? $"lets {string.Join("; ", granted)}"
