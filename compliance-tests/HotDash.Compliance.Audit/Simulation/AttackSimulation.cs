@@ -140,6 +140,8 @@ public static class AttackSimulation
         private List<string> Changed(ProofResult result) =>
             result.After.Select(Split).Where(r => _baseline.TryGetValue(r.Table, out var before) && before != r.Hash).Select(r => r.Table).ToList();
 
+        private static string QualifiedName(SeedForeignKey key) => $"{Sql.Identifier(key.Schema)}.{Sql.Identifier(key.Table)}";
+
         private static Subject SubjectOf(CatalogRelation relation) => relation.IsView ? Subject.View(relation.QualifiedName) : Subject.Table(relation.QualifiedName);
 
         private Task<ProofResult> TryAsync(Identity who, string attempt, string? readBack = null, IReadOnlyList<string>? followUps = null) =>
@@ -486,7 +488,11 @@ public static class AttackSimulation
                     ? (AccessOutcome.Allowed, $"user B inserted a row naming themself under user A's {under}" + (opened.Count > 0 ? $", and then read A's rows in {string.Join(", ", opened)}" : ", which opened no other row of A's"))
                     : (AccessOutcome.Denied, "the row did not go in (a trigger dropped it)");
             var statements = new[] { Statements(b, attempt) }.Concat(opened.Count > 0 ? followUps.Where(f => opened.Any(o => f.Contains($"FROM {o} ", StringComparison.Ordinal))).Select(f => $"then, as user B: {f}") : []).ToList();
-            Add(b, Subject.Table(relation.QualifiedName), "join A's tenant", outcome, detail, statements, schema: relation.Schema, name: relation.Name);
+            // Attaching a row to a parent B may read anyway (a comment on a public report, a vote in a public poll) is
+            // ordinary use; it is an attack when it opens rows of A's, or when the parent is one B cannot see.
+            var open = parents.All(p => _cells.Any(c => c.Identity == UserB && c.Operation == "read" && c.Relation.Name == QualifiedName(p) && c.Outcome == AccessOutcome.Allowed));
+            Add(b, Subject.Table(relation.QualifiedName), "join A's tenant", outcome, open && opened.Count == 0 ? $"{detail} (B may read those rows anyway: ordinary use, no attack)" : detail, statements,
+                attack: opened.Count > 0 || !open, schema: relation.Schema, name: relation.Name);
             if (outcome == AccessOutcome.Allowed && opened.Count > 0)
             {
                 _memberships.Add((table, b, _cells[^1], opened));
