@@ -17,7 +17,7 @@ public abstract class DatabaseCompliance
     private const string NotAudited = "(database not audited)";
 
     private static readonly string[] AccessConcerns =
-        [PolicyAudit.Concern, ProtectedColumnAudit.Concern, FunctionAudit.Concern, PrivateRelationAudit.Concern, StorageBucketAudit.Concern, ExposedSchemaAudit.Concern];
+        [PolicyAudit.Concern, ProtectedColumnAudit.Concern, MembershipAudit.Concern, FunctionAudit.Concern, PrivateRelationAudit.Concern, StorageBucketAudit.Concern, ExposedSchemaAudit.Concern];
 
     public static TheoryData<string> Tables() => Subjects(RlsAudit.Concern, SubjectKind.Table, NotAudited);
 

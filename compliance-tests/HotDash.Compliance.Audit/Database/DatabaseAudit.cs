@@ -35,6 +35,7 @@ public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResul
             Add(RuleIds.AlwaysTruePolicy, "table an API role can read or change in full through an always-true policy", "tables an API role can read or change in full through always-true policies");
             Add(RuleIds.PolicyTrustsUserMetadata, "table whose policy trusts user-editable or caller-set data", "tables whose policies trust user-editable or caller-set data");
             Add(RuleIds.ProtectedColumnWritable, "table whose protected columns an API role can write", "tables whose protected columns an API role can write");
+            Add(RuleIds.SelfGrantedMembership, "membership table any signed-in user can join on their own", "membership tables any signed-in user can join on their own");
             Add(RuleIds.DefinerFunctionCallable, "function an API role can call with its owner's rights", "functions an API role can call with their owners' rights");
             Add(RuleIds.PrivateRelationExposed, "view exposing a private relation", "views exposing private relations");
             Add(RuleIds.BucketListable, "bucket anyone with the anon key can list in full", "buckets anyone with the anon key can list in full");
@@ -48,9 +49,9 @@ public sealed record DatabaseAuditResult(CatalogSnapshot Snapshot, RlsAuditResul
 
             var scope = $" (roles {string.Join(", ", Snapshot.ApiRoles)}; exposed schemas {string.Join(", ", Snapshot.Exposed.Schemas)})";
             return parts.Count == 0
-                ? "API access: no always-true policy, no policy on user metadata or caller-set data, no writable protected column, no callable definer function, no exposed private relation, no listable bucket" + scope
+                ? "API access: no always-true policy, no policy on user metadata or caller-set data, no writable protected column, no self-service membership, no callable definer function, no exposed private relation, no listable bucket" + scope
                 : parts.Count == 1 && bucketsNotJudged
-                    ? "API access: no always-true policy, no policy on user metadata or caller-set data, no writable protected column, no callable definer function, no exposed private relation; storage buckets not judged" + scope
+                    ? "API access: no always-true policy, no policy on user metadata or caller-set data, no writable protected column, no self-service membership, no callable definer function, no exposed private relation; storage buckets not judged" + scope
                     : $"API access: {string.Join("; ", parts)}" + scope;
         }
     }
@@ -62,7 +63,7 @@ public static class DatabaseAudit
     /// <summary>The finding concerns one database audit produces: what "the database was not audited" stands for.</summary>
     public static readonly IReadOnlyList<string> Concerns =
     [
-        RlsAudit.Concern, ViewSecurityAudit.Concern, PolicyAudit.Concern, ProtectedColumnAudit.Concern, FunctionAudit.Concern, PrivateRelationAudit.Concern,
+        RlsAudit.Concern, ViewSecurityAudit.Concern, PolicyAudit.Concern, ProtectedColumnAudit.Concern, MembershipAudit.Concern, FunctionAudit.Concern, PrivateRelationAudit.Concern,
         StorageBucketAudit.Concern, ExposedSchemaAudit.Concern, ProviderAudit.Concern,
     ];
 
@@ -81,6 +82,7 @@ public static class DatabaseAudit
         findings.AddRange(ViewSecurityAudit.Judge(snapshot, rules, database));
         findings.AddRange(PolicyAudit.Judge(snapshot, rules, database));
         findings.AddRange(ProtectedColumnAudit.Judge(snapshot, rules, database));
+        findings.AddRange(MembershipAudit.Judge(snapshot, rules, database));
         findings.AddRange(FunctionAudit.Judge(snapshot, rules, database));
         findings.AddRange(PrivateRelationAudit.Judge(snapshot, rules, database));
         findings.AddRange(StorageBucketAudit.Judge(snapshot, database));

@@ -676,7 +676,7 @@ public static class AttackSimulation
             }
 
             var own = new List<Finding>();
-            foreach (var membership in _memberships.Where(m => m.Cell.IntendedBecause is null))
+            foreach (var membership in _memberships.Where(m => m.Cell.IntendedBecause is null && !explained.Contains(m.Cell)))
             {
                 explained.Add(membership.Cell);
                 own.Add(new Finding(RuleIds.SelfGrantedMembership, Severity.Error, Concern, Subject.Table(membership.Membership.QualifiedName), $"disposable database (table {membership.Membership.QualifiedName})",
@@ -731,7 +731,8 @@ public static class AttackSimulation
 
             if (_memberships.Any(m => m.Cell == cell))
             {
-                return false;
+                // The static side of HD5016 (MembershipAudit) claims it on the policies; the join is its proof.
+                return finding.RuleId == RuleIds.SelfGrantedMembership;
             }
 
             var command = cell.Operation switch { "read" => 'r', "update" => 'w', "delete" => 'd', "execute" => 'x', _ => 'a' };
