@@ -15,6 +15,23 @@ public sealed class HD5012ExposedSchemaTests(PostgresServer server) : IClassFixt
         """;
 
     [Fact]
+    public async Task An_exposed_schema_whose_every_table_has_rls_is_no_error_and_what_it_exposes_is_judged_by_the_access_rules()
+    {
+        // Supabase's storage schema exposed through the API: objects and buckets have RLS on; nothing is unseen there.
+        var database = await SupabaseDatabase.CreateAsync(server, []);
+        await server.ExecuteAsync(database, $"ALTER ROLE authenticator IN DATABASE {database} SET pgrst.db_schemas = 'public, storage'");
+        var result = await SupabaseDatabase.AuditAsync(server, database);
+
+        var finding = result.Findings.Single(f => f.RuleId == "HD5012" && f.Subject == "schema storage");
+        finding.Severity.Should().Be(Severity.Pass);
+        finding.Message.Should().Contain("every table in it has RLS enabled");
+
+        // Proved: anon reads no object there (RLS on, no policy for anon).
+        var read = await ApiProof.RunAsync(server, database, "INSERT INTO storage.buckets (id, name) VALUES ('private', 'private'); INSERT INTO storage.objects (bucket_id, name) VALUES ('private', 'a.txt');", "anon", null, "SELECT count(*) FROM storage.objects");
+        read.Rows.Should().Equal("0");
+    }
+
+    [Fact]
     public async Task A_schema_the_authenticator_exposes_but_the_rules_do_not_audit_is_an_error_and_its_tables_are_still_judged()
     {
         var database = await SupabaseDatabase.CreateAsync(server, [], ApiSchema);
@@ -25,7 +42,7 @@ public sealed class HD5012ExposedSchemaTests(PostgresServer server) : IClassFixt
         result.Snapshot.Exposed.Source.Should().Be($"pgrst.db_schemas of role authenticator in database {database}");
         var finding = result.Findings.Single(f => f.RuleId == "HD5012" && f.Subject == "schema api");
         finding.Severity.Should().Be(Severity.Error);
-        finding.Message.Should().Contain("add \"api\" to database.rls.schemas");
+        finding.Message.Should().Contain("add \"api\" to database.rls.schemas").And.Contain("api.orders has RLS disabled there");
         result.Findings.Single(f => f.RuleId == "HD5012" && f.Subject == "schema public").Severity.Should().Be(Severity.Pass);
 
         // anon really reads the unaudited table, which has no RLS.

@@ -9,8 +9,9 @@ namespace HotDash.Compliance.Audit.Database.Access;
 /// <summary>
 /// HD5012: the API exposes a schema the RLS coverage audit does not cover. Which schemas are exposed
 /// is read from the database itself (PostgREST's pgrst.db_schemas, on the database or the authenticator
-/// role), falling back to the rules. A schema is a finding when it holds tables, views or functions of
-/// its own (not an extension's) that an API role can reach. One subject per exposed schema.
+/// role), falling back to the rules. A schema is a finding when an API role can reach it and it holds a table of its
+/// own (not an extension's) with RLS disabled; the access rules judge its policies, views and functions either way.
+/// One subject per exposed schema.
 /// </summary>
 public static class ExposedSchemaAudit
 {
@@ -52,10 +53,22 @@ public static class ExposedSchemaAudit
                 continue;
             }
 
+            // The access rules (HD5004, HD5006-HD5011) judge every exposed schema already; what the RLS audit alone would
+            // see there is a table without RLS. Where every table has it on (Supabase's storage schema), nothing is unseen.
+            var withoutRls = relations.Where(r => r.IsTable && !r.RlsEnabled).Select(r => r.QualifiedName).ToList();
+            if (withoutRls.Count == 0)
+            {
+                findings.Add(new Finding(RuleIds.ExposedSchemaNotAudited, Severity.Pass, Concern, subject, location,
+                    $"Exposed schema {schema} is not in the RLS audit, but every table in it has RLS enabled, and its policies, views and functions are judged by the access rules. " +
+                    $"Add \"{schema}\" to database.rls.schemas to have its tables counted in the RLS coverage.",
+                    evidence));
+                continue;
+            }
+
             findings.Add(new Finding(RuleIds.ExposedSchemaNotAudited, Severity.Error, Concern, subject, location,
-                $"The API exposes schema {schema} ({relations.Count} relation(s), {functions.Count} function(s), reachable by {string.Join(", ", usage)}), but the RLS audit does not cover it: tables there could lack RLS unseen. " +
-                $"Fix: add \"{schema}\" to database.rls.schemas in the rules, or stop exposing it (pgrst.db_schemas / the API settings).",
-                evidence));
+                $"The API exposes schema {schema} ({relations.Count} relation(s), {functions.Count} function(s), reachable by {string.Join(", ", usage)}), but the RLS audit does not cover it, and {string.Join(", ", withoutRls)} {(withoutRls.Count == 1 ? "has" : "have")} RLS disabled there. " +
+                $"Fix: add \"{schema}\" to database.rls.schemas in the rules (then HD5001 judges each table), or stop exposing it (pgrst.db_schemas / the API settings).",
+                [.. evidence, .. withoutRls.Select(t => $"{t}: relrowsecurity = false")]));
         }
 
         return findings;
