@@ -182,4 +182,61 @@ public sealed class AttackSimulationTests(PostgresServer server) : IClassFixture
         since.AccessWidened.Should().Contain(w => w.StartsWith("user B | read | table public.users: denied → allowed", StringComparison.Ordinal));
         since.Summary.Should().Contain("access matrix:").And.Contain("widened");
     }
+
+    [Fact]
+    public async Task Anon_deletes_a_user_from_auth_users_through_an_updatable_view_and_hd5010_carries_the_attempt()
+    {
+        // alfredosalzillo/sknil-me-web-app's dump: public."user" AS SELECT id, ... FROM auth.users, GRANT ALL TO anon.
+        var rules = Audits.Rules("""
+            { "version": 1, "extends": "hotdash:canonical",
+              "database": { "migrations": { "skipExtensions": [
+                { "name": "pgsodium", "reason": "not on the test server" }, { "name": "pg_graphql", "reason": "not on the test server" },
+                { "name": "pgjwt", "reason": "not on the test server" }, { "name": "supabase_vault", "reason": "not on the test server" } ] } } }
+            """);
+        var result = await Run(Project("sknil-me__20231029142909_remote_schema.sql"), rules);
+
+        Cell(result, "anon", "public.\"user\"", "read").Outcome.Should().Be(AccessOutcome.Allowed);
+        var delete = Cell(result, "anon", "public.\"user\"", "delete");
+        delete.Outcome.Should().Be(AccessOutcome.Allowed);
+        delete.Detail.Should().Be("anon deleted user A's row in auth.users through the view");
+        var finding = result.Findings.Single(f => f.RuleId == "HD5010");
+        finding.Message.Should().Contain("Attack simulation: ").And.Contain("anon delete: anon deleted user A's row in auth.users through the view");
+    }
+
+    [Fact]
+    public async Task A_public_buckets_objects_are_readable_as_declared_but_user_b_cannot_upload_into_user_a_s_folder_and_a_private_bucket_read_by_anyone_is_proved()
+    {
+        // Webnik/quota-platform: a public 'avatars' bucket; uploads only into the caller's own folder.
+        var result = await Run(Project("quota-platform__storage_avatars.sql"));
+
+        var read = Cell(result, "anon", "avatars", "read object");
+        read.Outcome.Should().Be(AccessOutcome.Allowed);
+        read.IntendedBecause.Should().Be("bucket 'avatars' is public: anyone downloads its objects by URL");
+        Cell(result, "user B", "avatars", "upload into A's folder").Outcome.Should().Be(AccessOutcome.Denied);
+        Cell(result, "anon", "avatars", "upload into A's folder").Outcome.Should().Be(AccessOutcome.Denied);
+        Cell(result, "user B", "avatars", "delete object").Outcome.Should().Be(AccessOutcome.Denied);
+        result.Findings.Should().NotContain(f => f.RuleId == "HD5015" && f.Fails);
+
+        // The same policies on a bucket made private: anon downloads A's file, the proof of HD5011's error.
+        var folder = Project("quota-platform__storage_avatars.sql");
+        File.WriteAllText(Path.Combine(folder, "zz_private.sql"), "UPDATE storage.buckets SET public = false WHERE id = 'avatars';");
+        var made = await Run(folder);
+        Cell(made, "anon", "avatars", "read object").Should().Match<AccessCell>(c => c.Outcome == AccessOutcome.Allowed && c.Unintended);
+        var listable = made.Findings.Single(f => f.RuleId == "HD5011");
+        listable.Severity.Should().Be(Severity.Error);
+        listable.Message.Should().Contain("Attack simulation: anon read object: anon read user A's object in bucket 'avatars' (a private bucket)");
+    }
+
+    [Fact]
+    public async Task An_update_whose_with_check_is_true_lets_user_a_hand_their_row_to_user_b()
+    {
+        // supabase/splinter's own case (0024): FOR UPDATE USING (user_id = auth.uid()) WITH CHECK (true).
+        var result = await Run(Project("splinter__0024_update_with_check_true.sql"));
+
+        var away = Cell(result, "user A", "public.posts", "give user_id away");
+        away.Outcome.Should().Be(AccessOutcome.Allowed);
+        away.Detail.Should().StartWith("user A handed their row to user B (user_id = B's id)");
+        result.Findings.Single(f => f.RuleId == "HD5006").Message.Should().Contain("Attack simulation: user A give user_id away");
+        Cell(result, "user B", "public.posts", "update").Outcome.Should().Be(AccessOutcome.Denied, "B reaches no row of A's");
+    }
 }

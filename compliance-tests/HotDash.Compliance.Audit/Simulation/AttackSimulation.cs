@@ -80,6 +80,7 @@ public static class AttackSimulation
         private readonly HashSet<AccessCell> _refusedStrangers = [];
         private readonly HashSet<AccessCell> _protected = [];
         private readonly HashSet<AccessCell> _answeredForCaller = [];
+        private readonly HashSet<AccessCell> _givenAway = [];
         private readonly Dictionary<string, string> _baseline = [];
         private readonly List<(SeedTable Membership, Identity Who, AccessCell Cell, IReadOnlyList<string> Opened)> _memberships = [];
         private string _fingerprint = string.Empty;
@@ -124,6 +125,8 @@ public static class AttackSimulation
                 await JoinAsync(relation, reached).ConfigureAwait(false);
             }
 
+            await StorageAsync().ConfigureAwait(false);
+
             foreach (var function in snapshot.Functions.Where(f => !f.IsTrigger && f.Extension is null && f.ExecutableBy.Any(r => snapshot.ApiRoles.Contains(r) && snapshot.Reaches(r, f.Schema))))
             {
                 await CallAsync(function).ConfigureAwait(false);
@@ -139,6 +142,9 @@ public static class AttackSimulation
         /// <summary>The seeded tables whose row of A's the attempt changed or removed, from the owner's fingerprint after it.</summary>
         private List<string> Changed(ProofResult result) =>
             result.After.Select(Split).Where(r => _baseline.TryGetValue(r.Table, out var before) && before != r.Hash).Select(r => r.Table).ToList();
+
+        private static bool Names(string? expression, string column) =>
+            expression is not null && Regex.IsMatch(expression, $@"(?<![\w""]){Regex.Escape(column)}(?![\w""])|""{Regex.Escape(column)}""", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
         private static string QualifiedName(SeedForeignKey key) => $"{Sql.Identifier(key.Schema)}.{Sql.Identifier(key.Table)}";
 
@@ -167,6 +173,7 @@ public static class AttackSimulation
             var verb = operation.Split(' ')[0] switch
             {
                 "join" => "insert",
+                "give" => "update",
                 var v => v,
             };
             if (verb == "execute" && rules.Database.FunctionExemptions.FirstOrDefault(e => e.Function == $"{schema}.{name}") is { } exemption)
@@ -251,12 +258,46 @@ public static class AttackSimulation
 
             if (relation.IsView)
             {
-                foreach (var who in Attackers)
+                await WriteThroughViewAsync(relation, predicate).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// UPDATE and DELETE of user A's rows through a view that passes them on (automatically updatable, or INSTEAD OF
+        /// triggers): they reach the relation under it with the view owner's rights. A write counts when one of A's
+        /// seeded rows changed (auth.users included).
+        /// </summary>
+        private async Task WriteThroughViewAsync(CatalogRelation view, string? predicate)
+        {
+            var subject = SubjectOf(view);
+            foreach (var who in Attackers)
+            {
+                foreach (var (operation, privilege) in new[] { ("update", TablePrivileges.Update), ("delete", TablePrivileges.Delete) })
                 {
-                    foreach (var operation in new[] { "update", "delete" })
+                    if (!view.WritesThrough.HasFlag(privilege))
                     {
-                        Add(who, subject, operation, AccessOutcome.NotTried, "writes through a view are judged by HD5010 and attacked on the tables under it", []);
+                        Add(who, subject, operation, AccessOutcome.Denied, $"the view passes no {operation.ToUpperInvariant()} on (not automatically updatable, no INSTEAD OF trigger)", []);
+                        continue;
                     }
+
+                    if (predicate is null)
+                    {
+                        Add(who, subject, operation, AccessOutcome.NotTried, "no uuid column of the view tells user A's rows from user B's", []);
+                        continue;
+                    }
+
+                    var column = (await UuidColumnsAsync(view).ConfigureAwait(false)).FirstOrDefault();
+                    var attempt = operation == "delete"
+                        ? $"DELETE FROM {view.QualifiedName} WHERE {predicate}"
+                        : $"UPDATE {view.QualifiedName} SET {Sql.Identifier(column!)} = {Sql.Identifier(column!)} WHERE {predicate}";
+                    var result = await TryAsync(who, attempt, _fingerprint).ConfigureAwait(false);
+                    var changed = result.Error is null ? Changed(result) : [];
+                    var (outcome, detail) = result.Error is not null
+                        ? Refusal(who, result)
+                        : changed.Count > 0 || (operation == "update" && result.Affected > 0)
+                            ? (AccessOutcome.Allowed, $"{who.Name} {(operation == "delete" ? "deleted" : "updated")} user A's row{(changed.Count > 0 ? $" in {string.Join(", ", changed)}" : string.Empty)} through the view")
+                            : (AccessOutcome.Denied, "reached no row of user A's");
+                    Add(who, subject, operation, outcome, detail, [Statements(who, attempt)], schema: view.Schema, name: view.Name);
                 }
             }
         }
@@ -309,6 +350,7 @@ public static class AttackSimulation
             if (A is { } owner)
             {
                 await ProtectedAsync(owner, relation, table, a).ConfigureAwait(false);
+                await GiveAwayAsync(owner, relation, table, a).ConfigureAwait(false);
             }
         }
 
@@ -320,8 +362,7 @@ public static class AttackSimulation
             var failed = new List<string>();
             foreach (var column in table.Columns.Where(c => !c.Generated && !c.IdentityAlways))
             {
-                var attempt = $"UPDATE {relation.QualifiedName} SET {Sql.Identifier(column.Name)} = {Different(table, column, a, b)} WHERE {a.Predicate}";
-                var result = await TryAsync(who, attempt, _fingerprint).ConfigureAwait(false);
+                var (result, attempt, changed) = await UpdateRowAsync(who, relation, table, a, $"{Sql.Identifier(column.Name)} = {Different(table, column, a, b)}").ConfigureAwait(false);
                 statements.Add(Statements(who, attempt));
                 if (result.Error is not null)
                 {
@@ -334,25 +375,14 @@ public static class AttackSimulation
                     continue;
                 }
 
-                if (Changed(result).Count > 0)
+                if (changed)
                 {
-                    allowed.Add(column.Name);
+                    allowed.Add(attempt.Contains(" WHERE ", StringComparison.Ordinal) ? column.Name : $"{column.Name} (with no filter)");
                     continue;
                 }
 
                 if (result.Affected == 0)
                 {
-                    // A filter reads columns, so the SELECT policies apply too; without one (PostgREST's PATCH with no
-                    // filter, refused only where pg-safeupdate is loaded) only the UPDATE policies decide.
-                    var blind = $"UPDATE {relation.QualifiedName} SET {Sql.Identifier(column.Name)} = {Different(table, column, a, b)}";
-                    var unfiltered = await TryAsync(who, blind, _fingerprint).ConfigureAwait(false);
-                    if (unfiltered.Error is null && Changed(unfiltered).Contains(table.Key))
-                    {
-                        statements.Add(Statements(who, blind));
-                        allowed.Add($"{column.Name} (with no filter)");
-                        continue;
-                    }
-
                     // The policies decide by row, not column: a row out of reach stays out of reach for every column.
                     refused.Add($"{column.Name}: reached no row of user A's, with a filter or without");
                     break;
@@ -368,6 +398,25 @@ public static class AttackSimulation
                     : (AccessOutcome.Denied, string.Join("; ", refused.Concat(failed)));
             Add(who, Subject.Table(relation.QualifiedName), "update", outcome, detail, allowed.Count > 0 ? statements.TakeLast(3).ToList() : statements.Take(3).ToList(),
                 schema: relation.Schema, name: relation.Name);
+        }
+
+        /// <summary>
+        /// UPDATE of user A's row with a filter (what PostgREST sends; the SELECT policies then apply too), and where that
+        /// reaches nothing, without one (a PATCH with no filter, refused only where pg-safeupdate is loaded): the
+        /// attempt that changed A's row, or the last one, and whether A's row changed.
+        /// </summary>
+        private async Task<(ProofResult Result, string Attempt, bool Changed)> UpdateRowAsync(Identity who, CatalogRelation relation, SeedTable table, SeededRow a, string set)
+        {
+            var filtered = $"UPDATE {relation.QualifiedName} SET {set} WHERE {a.Predicate}";
+            var result = await TryAsync(who, filtered, _fingerprint).ConfigureAwait(false);
+            if (result.Error is not null || result.Affected > 0)
+            {
+                return (result, filtered, result.Error is null && Changed(result).Contains(table.Key));
+            }
+
+            var unfiltered = $"UPDATE {relation.QualifiedName} SET {set}";
+            var blind = await TryAsync(who, unfiltered, _fingerprint).ConfigureAwait(false);
+            return blind.Error is null && Changed(blind).Contains(table.Key) ? (blind, unfiltered, true) : (result, filtered, false);
         }
 
         /// <summary>A value for the column that differs from user A's: B's own where B's row differs, else one of the type's.</summary>
@@ -505,11 +554,10 @@ public static class AttackSimulation
             foreach (var column in table.Columns.Where(c => !c.Generated && rules.Database.ProtectedColumns.Any(r => r.Matches(table.Name, c.Name))))
             {
                 var value = Privileged(column, a);
-                var update = $"UPDATE {relation.QualifiedName} SET {Sql.Identifier(column.Name)} = {value} WHERE {a.Predicate}";
-                var result = await TryAsync(owner, update, _fingerprint).ConfigureAwait(false);
+                var (result, update, changed) = await UpdateRowAsync(owner, relation, table, a, $"{Sql.Identifier(column.Name)} = {value}").ConfigureAwait(false);
                 var (outcome, detail) = result.Error is not null
                     ? Refusal(owner, result)
-                    : Changed(result).Contains($"{table.Schema}.{table.Name}")
+                    : changed
                         ? (AccessOutcome.Allowed, $"user A set {column.Name} = {value} on their own row")
                         : (AccessOutcome.Denied, result.Affected == 0 ? "reached no row" : $"{column.Name} kept its value (a trigger reset it)");
                 Add(owner, Subject.Table(relation.QualifiedName), $"update {column.Name}", outcome, detail, [Statements(owner, update)], schema: relation.Schema, name: relation.Name);
@@ -526,6 +574,98 @@ public static class AttackSimulation
                         : (AccessOutcome.Denied, result.Affected == 0 ? "the row did not go in" : $"{column.Name} did not keep the value (a trigger or default reset it)");
                 Add(owner, Subject.Table(relation.QualifiedName), $"insert {column.Name}", outcome, detail, [Statements(owner, insert)], schema: relation.Schema, name: relation.Name);
                 _protected.Add(_cells[^1]);
+            }
+        }
+
+        /// <summary>
+        /// Storage, as the Storage API runs a request (it queries storage.objects as the caller's role, under RLS): an
+        /// object of user A's in A's folder of every bucket (Supabase's convention: the first folder is the user's id),
+        /// committed; then anon and user B download it, upload into A's folder and delete it. An object of a public
+        /// bucket is downloadable by its URL whatever the policies say: reading it is the bucket's declared intent.
+        /// </summary>
+        private async Task StorageAsync()
+        {
+            var objects = seed.Table("storage", "objects");
+            if (snapshot.Buckets is not { Count: > 0 } buckets || objects is null || !objects.Columns.Any(c => c.Name == "name") || !objects.Columns.Any(c => c.Name == "bucket_id"))
+            {
+                return;
+            }
+
+            var owned = objects.Columns.Any(c => c.Name == "owner" && c.TypeName == "uuid");
+            string Object(string bucket, string user, string file) =>
+                $"INSERT INTO storage.objects (bucket_id, name{(owned ? ", owner" : string.Empty)}) VALUES ({Sql.Literal(bucket)}, {Sql.Literal($"{TenantSeed.UserA}/{file}")}{(owned ? $", {Sql.Literal(user)}::uuid" : string.Empty)})";
+            foreach (var bucket in buckets)
+            {
+                var subject = Subject.Bucket(bucket.Id);
+                var mine = $"bucket_id = {Sql.Literal(bucket.Id)} AND name = {Sql.Literal($"{TenantSeed.UserA}/hotdash-a.txt")}";
+                try
+                {
+                    await using var insert = new NpgsqlCommand(Object(bucket.Id, TenantSeed.UserA, "hotdash-a.txt"), connection);
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException e)
+                {
+                    foreach (var who in new[] { A }.OfType<Identity>().Concat(Attackers))
+                    {
+                        Add(who, subject, "read object", AccessOutcome.NotTried, $"user A's object could not be stored: {e.SqlState}: {e.MessageText}", [], attack: who.Name != UserA);
+                    }
+
+                    continue;
+                }
+
+                var count = $"SELECT count(*) FROM storage.objects WHERE {mine}";
+                foreach (var who in new[] { A }.OfType<Identity>().Concat(Attackers))
+                {
+                    var read = await TryAsync(who, count).ConfigureAwait(false);
+                    var (outcome, detail) = read.Error is not null
+                        ? Refusal(who, read)
+                        : read.Rows.FirstOrDefault() is { } n && n != "0"
+                            ? (AccessOutcome.Allowed, who.Name == UserA ? "user A reads their own object" : $"{who.Name} read user A's object in bucket '{bucket.Id}'{(bucket.Public ? string.Empty : " (a private bucket)")}")
+                            : (AccessOutcome.Denied, who.Name == UserA ? "user A does not see their own object" : "user A's object is not visible");
+                    var cell = new AccessCell(who.Name, subject, "read object", outcome, detail, [Statements(who, count)])
+                    {
+                        Attack = who.Name != UserA,
+                        IntendedBecause = bucket.Public ? $"bucket '{bucket.Id}' is public: anyone downloads its objects by URL" : null,
+                    };
+                    _cells.Add(cell);
+                }
+
+                foreach (var who in Attackers)
+                {
+                    var upload = Object(bucket.Id, who.UserId ?? TenantSeed.UserB, "hotdash-attack.txt");
+                    var put = await TryAsync(who, upload).ConfigureAwait(false);
+                    var (outcome, detail) = put.Error is not null ? Refusal(who, put) : (AccessOutcome.Allowed, $"{who.Name} uploaded a file into user A's folder of bucket '{bucket.Id}'");
+                    Add(who, subject, "upload into A's folder", outcome, detail, [Statements(who, upload)]);
+
+                    var delete = $"DELETE FROM storage.objects WHERE {mine}";
+                    var removed = await TryAsync(who, delete, $"SELECT count(*) FROM storage.objects WHERE {mine}").ConfigureAwait(false);
+                    (outcome, detail) = removed.Error is not null
+                        ? Refusal(who, removed)
+                        : removed.After.FirstOrDefault() == "0" ? (AccessOutcome.Allowed, $"{who.Name} deleted user A's object") : (AccessOutcome.Denied, "reached no object of user A's");
+                    Add(who, subject, "delete object", outcome, detail, [Statements(who, delete)]);
+                }
+            }
+        }
+
+        /// <summary>
+        /// User A sets the owner column of their own row to user B: with an UPDATE policy whose WITH CHECK is true, a user
+        /// hands a row to someone else, or plants one in their name.
+        /// </summary>
+        private async Task GiveAwayAsync(Identity owner, CatalogRelation relation, SeedTable table, SeededRow a)
+        {
+            // Only a column the UPDATE policies decide by: that is what makes the row A's.
+            var policies = snapshot.PoliciesOf(relation).Where(p => p.Covers('w')).ToList();
+            foreach (var column in seed.UserColumns(table).Where(c => !table.PrimaryKey.Contains(c) && policies.Any(p => Names(p.Using, c))))
+            {
+                var type = table.Columns.First(c => c.Name == column).Type;
+                var (result, attempt, changed) = await UpdateRowAsync(owner, relation, table, a, $"{Sql.Identifier(column)} = {Sql.Literal(TenantSeed.UserB)}::{type}").ConfigureAwait(false);
+                var (outcome, detail) = result.Error is not null
+                    ? Refusal(owner, result)
+                    : changed
+                        ? (AccessOutcome.Allowed, $"user A handed their row to user B ({column} = B's id): the new row is not checked against the caller")
+                        : (AccessOutcome.Denied, "reached no row");
+                Add(owner, Subject.Table(relation.QualifiedName), $"give {column} away", outcome, detail, [Statements(owner, attempt)], schema: relation.Schema, name: relation.Name);
+                _givenAway.Add(_cells[^1]);
             }
         }
 
@@ -729,6 +869,11 @@ public static class AttackSimulation
                 return finding.RuleId == RuleIds.ProtectedColumnWritable;
             }
 
+            if (_givenAway.Contains(cell))
+            {
+                return finding.RuleId == RuleIds.AlwaysTruePolicy && (finding.Policy is null || PolicyOf(finding)?.Covers('w') != false);
+            }
+
             if (_memberships.Any(m => m.Cell == cell))
             {
                 // The static side of HD5016 (MembershipAudit) claims it on the policies; the join is its proof.
@@ -740,13 +885,15 @@ public static class AttackSimulation
             {
                 RuleIds.TableWithoutRls or RuleIds.PrivateRelationExposed or RuleIds.PolicyTrustsUserMetadata => command != 'x',
                 RuleIds.ViewBypassesRls => command == 'r',
+                RuleIds.BucketListable => cell.Operation == "read object",
                 RuleIds.DefinerFunctionCallable => command == 'x',
-                RuleIds.AlwaysTruePolicy => finding.Policy is null
-                    || snapshot.Policies.FirstOrDefault(p => Subject.Table(Sql.Identifier(p.Schema) + "." + Sql.Identifier(p.Table)) == finding.About && p.Name == finding.Policy) is not { } policy
-                    || policy.Covers(command),
+                RuleIds.AlwaysTruePolicy => finding.Policy is null || PolicyOf(finding) is not { } policy || policy.Covers(command),
                 _ => false,
             };
         }
+
+        private CatalogPolicy? PolicyOf(Finding finding) =>
+            snapshot.Policies.FirstOrDefault(p => Subject.Table(Sql.Identifier(p.Schema) + "." + Sql.Identifier(p.Table)) == finding.About && p.Name == finding.Policy);
 
         /// <summary>
         /// The attempts that show a static error does not hold, where the simulation is the authority: every write of a
