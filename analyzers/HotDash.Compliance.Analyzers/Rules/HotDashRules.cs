@@ -76,13 +76,17 @@ internal sealed class DeprecatedKey
 
 internal sealed class SecretPattern
 {
-    public SecretPattern(string id, string description, Regex regex, string? hint)
+    public SecretPattern(string id, string description, Regex regex, string? hint, string? decoder = null)
     {
         Id = id;
         Description = description;
         Regex = regex;
         Hint = hint;
+        Decoder = decoder;
     }
+
+    /// <summary>How a match is read before it counts (<see cref="HotDash.Compliance.Secrets.SecretDecoders"/>), or null.</summary>
+    public string? Decoder { get; }
 
     public string Id { get; }
 

@@ -91,7 +91,7 @@ internal static class RulesLoader
                 .ToImmutableArray();
 
         var secrets = (configuration?.GetItems("secretPatterns") ?? [])
-            .Select(s => new SecretPattern(s.GetString("id")!, s.GetString("description")!, RulesBeyondSchema.SecretRegex(s.GetString("pattern")!), s.GetString("hint")))
+            .Select(s => new SecretPattern(s.GetString("id")!, s.GetString("description")!, RulesBeyondSchema.SecretRegex(s.GetString("pattern")!), s.GetString("hint"), s.GetString("decoder")))
             .ToImmutableArray();
 
         var banned = root.GetItems("bannedApis")

@@ -155,7 +155,14 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void Report(System.Action<Diagnostic> report, Location location, SecretPattern pattern, string secret) =>
+    private static void Report(System.Action<Diagnostic> report, Location location, SecretPattern pattern, string secret)
+    {
+        // A pattern with a decoder counts only what the decoder calls a secret (a Supabase service_role key, not an anon key).
+        if (HotDash.Compliance.Secrets.SecretDecoders.Verdict(pattern.Decoder, secret) is null)
+        {
+            return;
+        }
+
         report(Diagnostic.Create(
             Descriptors.HardcodedSecret,
             location,
@@ -163,4 +170,5 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             SecretMask.Mask(secret),
             pattern.Id,
             pattern.Hint ?? DefaultHint));
+    }
 }

@@ -72,7 +72,7 @@ public sealed record ConfigurationRules
 
 public sealed record DeprecatedKeyRule(string Key, IReadOnlyList<string>? Aliases, string Replacement, string? Reason);
 
-public sealed record SecretPatternRule(string Id, string Description, string Pattern, string? Hint);
+public sealed record SecretPatternRule(string Id, string Description, string Pattern, string? Hint, string? Decoder = null);
 
 public sealed record BannedApiRule(string Symbol, string Message);
 
