@@ -95,8 +95,8 @@ public static partial class AttackSimulation
 
         /// <summary>
         /// Whether the static finding claims what the attempt did: its rule speaks of that operation (HD5006 of its
-        /// policy's command; HD5014 of the owner's writes of protected columns). A self-granted membership is the
-        /// simulation's own (HD5016): no static rule claims it.
+        /// policy's command, and of the owner handing a row away; HD5014 of the owner's writes of protected columns;
+        /// HD5016 of a join; HD5011 of a download from a bucket).
         /// </summary>
         private bool Explains(Finding finding, AccessCell cell)
         {

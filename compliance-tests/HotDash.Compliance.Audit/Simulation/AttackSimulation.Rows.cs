@@ -153,12 +153,13 @@ public static partial class AttackSimulation
         private async Task UpdateAsync(Identity who, CatalogRelation relation, SeedTable table, SeededRow a, SeededRow? b)
         {
             var allowed = new List<string>();
+            var through = new List<string>();
             var refused = new List<string>();
             var statements = new List<string>();
             var failed = new List<string>();
             foreach (var column in table.Columns.Where(c => !c.Generated && !c.IdentityAlways))
             {
-                var (result, attempt, changed) = await UpdateRowAsync(who, relation, table, a, $"{Sql.Identifier(column.Name)} = {Different(table, column, a, b)}").ConfigureAwait(false);
+                var (result, attempt, changed, filtered) = await UpdateRowAsync(who, relation, table, a, $"{Sql.Identifier(column.Name)} = {Different(table, column, a, b)}").ConfigureAwait(false);
                 statements.Add(Statements(who, attempt));
                 if (result.Error is not null)
                 {
@@ -173,7 +174,8 @@ public static partial class AttackSimulation
 
                 if (changed)
                 {
-                    allowed.Add(attempt.Contains(" WHERE ", StringComparison.Ordinal) ? column.Name : $"{column.Name} (with no filter)");
+                    allowed.Add(filtered ? column.Name : $"{column.Name} (with no filter)");
+                    through.Add(Statements(who, attempt));
                     continue;
                 }
 
@@ -192,7 +194,7 @@ public static partial class AttackSimulation
                 : failed.Count > 0 && refused.Count == 0
                     ? (AccessOutcome.Failed, string.Join("; ", failed))
                     : (AccessOutcome.Denied, string.Join("; ", refused.Concat(failed)));
-            Add(who, Subject.Table(relation.QualifiedName), "update", outcome, detail, allowed.Count > 0 ? statements.TakeLast(3).ToList() : statements.Take(3).ToList(),
+            Add(who, Subject.Table(relation.QualifiedName), "update", outcome, detail, allowed.Count > 0 ? through : statements.Take(3).ToList(),
                 schema: relation.Schema, name: relation.Name);
         }
 
@@ -201,18 +203,18 @@ public static partial class AttackSimulation
         /// reaches nothing, without one (a PATCH with no filter, refused only where pg-safeupdate is loaded): the
         /// attempt that changed A's row, or the last one, and whether A's row changed.
         /// </summary>
-        private async Task<(ProofResult Result, string Attempt, bool Changed)> UpdateRowAsync(Identity who, CatalogRelation relation, SeedTable table, SeededRow a, string set)
+        private async Task<(ProofResult Result, string Attempt, bool Changed, bool Filtered)> UpdateRowAsync(Identity who, CatalogRelation relation, SeedTable table, SeededRow a, string set)
         {
             var filtered = $"UPDATE {relation.QualifiedName} SET {set} WHERE {a.Predicate}";
             var result = await TryAsync(who, filtered, _fingerprint).ConfigureAwait(false);
             if (result.Error is not null || result.Affected > 0)
             {
-                return (result, filtered, result.Error is null && Changed(result).Contains(table.Key));
+                return (result, filtered, result.Error is null && Changed(result).Contains(table.Key), true);
             }
 
             var unfiltered = $"UPDATE {relation.QualifiedName} SET {set}";
             var blind = await TryAsync(who, unfiltered, _fingerprint).ConfigureAwait(false);
-            return blind.Error is null && Changed(blind).Contains(table.Key) ? (blind, unfiltered, true) : (result, filtered, false);
+            return blind.Error is null && Changed(blind).Contains(table.Key) ? (blind, unfiltered, true, false) : (result, filtered, false, true);
         }
 
         /// <summary>A value for the column that differs from user A's: B's own where B's row differs, else one of the type's.</summary>
@@ -350,7 +352,7 @@ public static partial class AttackSimulation
             foreach (var column in table.Columns.Where(c => !c.Generated && rules.Database.ProtectedColumns.Any(r => r.Matches(table.Name, c.Name))))
             {
                 var value = Privileged(column, a);
-                var (result, update, changed) = await UpdateRowAsync(owner, relation, table, a, $"{Sql.Identifier(column.Name)} = {value}").ConfigureAwait(false);
+                var (result, update, changed, _) = await UpdateRowAsync(owner, relation, table, a, $"{Sql.Identifier(column.Name)} = {value}").ConfigureAwait(false);
                 var (outcome, detail) = result.Error is not null
                     ? Refusal(owner, result)
                     : changed
@@ -385,7 +387,7 @@ public static partial class AttackSimulation
             foreach (var column in seed.UserColumns(table).Where(c => !table.PrimaryKey.Contains(c) && policies.Any(p => Names(p.Using, c))))
             {
                 var type = table.Columns.First(c => c.Name == column).Type;
-                var (result, attempt, changed) = await UpdateRowAsync(owner, relation, table, a, $"{Sql.Identifier(column)} = {Sql.Literal(TenantSeed.UserB)}::{type}").ConfigureAwait(false);
+                var (result, attempt, changed, _) = await UpdateRowAsync(owner, relation, table, a, $"{Sql.Identifier(column)} = {Sql.Literal(TenantSeed.UserB)}::{type}").ConfigureAwait(false);
                 var (outcome, detail) = result.Error is not null
                     ? Refusal(owner, result)
                     : changed
