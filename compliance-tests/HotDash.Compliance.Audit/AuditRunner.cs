@@ -16,6 +16,9 @@ namespace HotDash.Compliance.Audit;
 /// <summary>Everything one audit run produced: per-concern results for the suite's test cases, and the report.</summary>
 public sealed record AuditOutcome(RulesFile Rules, AuditReport Report, RlsAuditResult? Rls, Fly.FlyAuditResult? Fly, StructuredOutputs.StructuredOutputAuditResult? StructuredOutputs)
 {
+    /// <summary>What the repository scan read and found (HD1001, HD1002 in the files no analyzer sees).</summary>
+    public Scan.RepositoryScanResult? Repository { get; init; }
+
     /// <summary>What the API roles can do, in one line (the database audit's), or null when the database was not audited.</summary>
     public string? AccessSummary { get; init; }
 
@@ -89,6 +92,7 @@ public static class AuditRunner
         var fly = run.Add(await new FlyConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
         var structuredOutputs = run.Add(await new StructuredOutputsConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
         run.Add(await new LatencyConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
+        var repository = run.Add(await new RepositoryConcernAudit().RunAsync(context, cancellationToken).ConfigureAwait(false));
         var since = run.CompareWithBaseline(database?.Access);
         run.RelativeLocations();
 
@@ -96,7 +100,7 @@ public static class AuditRunner
         {
             Access = database?.Access,
         };
-        return new AuditOutcome(rules, report, database?.Rls, fly, structuredOutputs) { AccessSummary = database?.AccessSummary };
+        return new AuditOutcome(rules, report, database?.Rls, fly, structuredOutputs) { AccessSummary = database?.AccessSummary, Repository = repository };
     }
 
     /// <summary>One run's results as the audits return them, then compared with the last report and made relative.</summary>

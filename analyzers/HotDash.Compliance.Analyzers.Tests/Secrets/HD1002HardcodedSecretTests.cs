@@ -77,9 +77,9 @@ public class HD1002HardcodedSecretTests
     [Fact]
     public void Masking_keeps_only_a_recognisable_prefix()
     {
-        Analyzers.Secrets.SecretMask.Mask(Token).Should().Be("shpat_0123…");
-        Analyzers.Secrets.SecretMask.Mask("abcdefghijklmnop").Should().Be("abcd…");
-        Analyzers.Secrets.SecretMask.Mask("short").Should().Be("s…");
+        HotDash.Compliance.Secrets.SecretMask.Mask(Token).Should().Be("shpat_0123…");
+        HotDash.Compliance.Secrets.SecretMask.Mask("abcdefghijklmnop").Should().Be("abcd…");
+        HotDash.Compliance.Secrets.SecretMask.Mask("short").Should().Be("s…");
     }
 
     private static string Program(string expression) => $$"""

@@ -1,5 +1,3 @@
-using System;
-using System.Text;
 using HotDash.Compliance.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
@@ -15,16 +13,7 @@ namespace HotDash.Compliance.Analyzers.Tests.Secrets;
 /// </summary>
 public class HD1002StackCredentialTests
 {
-    /// <summary>A JWT as Supabase issues its legacy API keys: HS256, iss "supabase", the project ref, the role.</summary>
-    public static string SupabaseKey(string role, string issuer = "supabase")
-    {
-        static string Segment(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var header = Segment("""{"alg":"HS256","typ":"JWT"}""");
-        var payload = Segment($$"""{"iss":"{{issuer}}","ref":"abcdefghijklmnopqrst","role":"{{role}}","iat":1700000000,"exp":2015576000}""");
-        using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes("not-a-real-jwt-secret-for-tests-only"));
-        var signature = Convert.ToBase64String(hmac.ComputeHash(Encoding.ASCII.GetBytes(header + "." + payload))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return $"{header}.{payload}.{signature}";
-    }
+    private static string SupabaseKey(string role, string issuer = "supabase") => FakeCredentials.SupabaseKey(role, issuer);
 
     private static string Program(string literal) => $$"""class C { string K = "{{literal}}"; }""";
 

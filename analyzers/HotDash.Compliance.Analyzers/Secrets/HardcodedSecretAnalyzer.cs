@@ -167,7 +167,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             Descriptors.HardcodedSecret,
             location,
             pattern.Description,
-            SecretMask.Mask(secret),
+            HotDash.Compliance.Secrets.SecretMask.Mask(secret),
             pattern.Id,
             pattern.Hint ?? DefaultHint));
     }

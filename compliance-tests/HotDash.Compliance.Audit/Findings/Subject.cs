@@ -20,6 +20,9 @@ public enum SubjectKind
     App,
     ProcessGroup,
     Database,
+
+    /// <summary>A file of the repository, by its path from the repository root.</summary>
+    File,
 }
 
 /// <summary>
@@ -50,6 +53,8 @@ public sealed record Subject(SubjectKind Kind, string Name, string? Parent = nul
 
     public static Subject App(string name) => new(SubjectKind.App, name);
 
+    public static Subject File(string path) => new(SubjectKind.File, path);
+
     public static Subject ProcessGroup(string app, string group) => new(SubjectKind.ProcessGroup, $"{app}/{group}", app);
 
     /// <summary>"table public.shops", "function public.f(a bigint)", "hotdash-chatwoot/worker": as reports show it.</summary>
@@ -71,6 +76,7 @@ public sealed record Subject(SubjectKind Kind, string Name, string? Parent = nul
         SubjectKind.Type => "type",
         SubjectKind.Assembly => "assembly",
         SubjectKind.Endpoint => "endpoint",
+        SubjectKind.File => "file",
         _ => "app",
     };
 }

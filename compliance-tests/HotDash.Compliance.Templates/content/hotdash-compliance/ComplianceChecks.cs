@@ -1,5 +1,5 @@
 // The HotDash compliance suite: one class per concern, each a test case per table, function, view,
-// bucket, schema, migration, Fly process group, structured-output type and endpoint. The checks live in
+// bucket, schema, migration, Fly process group, structured-output type, endpoint and repository file. The checks live in
 // HotDash.Compliance.Suite; what they audit comes from the HOTDASH_* variables and hotdash.rules.json.
 using HotDash.Compliance.Suite;
 using Xunit;
@@ -19,6 +19,8 @@ public sealed class Fly : FlyCompliance;
 public sealed class StructuredOutputs : StructuredOutputCompliance;
 
 public sealed class Latency : LatencyCompliance;
+
+public sealed class Repository : RepositoryCompliance;
 
 [Collection(ComplianceSummary.CollectionName)]
 public sealed class Summary : ComplianceSummary;

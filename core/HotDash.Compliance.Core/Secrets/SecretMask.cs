@@ -1,6 +1,6 @@
 using System.Linq;
 
-namespace HotDash.Compliance.Analyzers.Secrets;
+namespace HotDash.Compliance.Secrets;
 
 /// <summary>Shortens a secret for messages: enough to find it, never enough to use it.</summary>
 internal static class SecretMask
