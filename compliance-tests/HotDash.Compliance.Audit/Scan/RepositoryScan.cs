@@ -60,7 +60,6 @@ public static class RepositoryScan
             }
 
             scanned++;
-            var lines = new LineIndex(text);
             foreach (var (rule, regex) in secrets)
             {
                 foreach (Match match in Matches(regex, text))
@@ -70,7 +69,7 @@ public static class RepositoryScan
                         continue;
                     }
 
-                    var (line, column) = lines.Position(match.Index);
+                    var (line, column) = TextPosition.Of(text, match.Index);
                     findings.Add(new Finding(RuleIds.HardcodedSecret, Severity.Error, Concern, Subject.File(relative), $"{relative}:{line}:{column}",
                         $"Hard-coded {rule.Description} '{SecretMask.Mask(match.Value)}' (pattern '{rule.Id}'){(why.Length > 0 ? $": {why}" : string.Empty)}; remove it from the repository and rotate it: {rule.Hint ?? "keep it in a secret store"}.",
                         [$"{relative}:{line}:{column}: matches configuration.secretPatterns '{rule.Id}'"]));
@@ -81,7 +80,7 @@ public static class RepositoryScan
             {
                 foreach (Match match in Matches(EnvironmentRead(key, relative), text))
                 {
-                    var (line, column) = lines.Position(match.Index);
+                    var (line, column) = TextPosition.Of(text, match.Index);
                     findings.Add(new Finding(RuleIds.DeprecatedConfigurationKey, Severity.Error, Concern, Subject.File(relative), $"{relative}:{line}:{column}",
                         $"{relative} reads the deprecated configuration key {key.Key} ('{match.Value.Trim()}'). {(key.Reason ?? "The rules deprecate it.").TrimEnd('.')}. Fix: {key.Replacement}.",
                         [$"{relative}:{line}:{column}: {match.Value.Trim()}"]));
@@ -165,33 +164,6 @@ public static class RepositoryScan
         catch (UnauthorizedAccessException)
         {
             return null;
-        }
-    }
-
-    /// <summary>Line and column (1-based) of an offset.</summary>
-    private sealed class LineIndex(string text)
-    {
-        private readonly List<int> _starts = Starts(text);
-
-        public (int Line, int Column) Position(int offset)
-        {
-            var index = _starts.BinarySearch(offset);
-            var line = index >= 0 ? index : ~index - 1;
-            return (line + 1, offset - _starts[line] + 1);
-        }
-
-        private static List<int> Starts(string text)
-        {
-            var starts = new List<int> { 0 };
-            for (var i = 0; i < text.Length; i++)
-            {
-                if (text[i] == '\n')
-                {
-                    starts.Add(i + 1);
-                }
-            }
-
-            return starts;
         }
     }
 }
