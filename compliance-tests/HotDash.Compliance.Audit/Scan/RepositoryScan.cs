@@ -62,7 +62,7 @@ public static class RepositoryScan
             scanned++;
             foreach (var (rule, regex) in secrets)
             {
-                foreach (Match match in Matches(regex, text))
+                foreach (Match match in SafeMatches.Of(regex, text))
                 {
                     if (SecretDecoders.Verdict(rule.Decoder, match.Value) is not { } why)
                     {
@@ -78,7 +78,7 @@ public static class RepositoryScan
 
             foreach (var key in keys)
             {
-                foreach (Match match in Matches(EnvironmentRead(key, relative), text))
+                foreach (Match match in SafeMatches.Of(EnvironmentRead(key, relative), text))
                 {
                     var (line, column) = TextPosition.Of(text, match.Index);
                     findings.Add(new Finding(RuleIds.DeprecatedConfigurationKey, Severity.Error, Concern, Subject.File(relative), $"{relative}:{line}:{column}",
@@ -105,20 +105,6 @@ public static class RepositoryScan
                     ? $@"\$\{{?(?:{names})\b"
                     : "(?!)";
         return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    }
-
-    private static MatchCollection Matches(Regex regex, string text)
-    {
-        try
-        {
-            var matches = regex.Matches(text);
-            _ = matches.Count;
-            return matches;
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return Regex.Matches(string.Empty, "x");
-        }
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public static partial class AttackSimulation
             var subject = SubjectOf(relation);
             string? predicate;
             string? notTried = null;
+            IReadOnlyList<string> uuids = [];
             if (relation.IsTable)
             {
                 var table = seed.Table(relation.Schema, relation.Name);
@@ -29,7 +30,7 @@ public static partial class AttackSimulation
             }
             else
             {
-                var uuids = await UuidColumnsAsync(relation).ConfigureAwait(false);
+                uuids = await UuidColumnsAsync(relation).ConfigureAwait(false);
                 predicate = uuids.Count == 0 ? null : string.Join(" OR ", uuids.Select(c => $"{Sql.Identifier(c)} = {Sql.Literal(TenantSeed.UserA)}::uuid"));
                 notTried = predicate is null ? "no uuid column of the view tells user A's rows from user B's" : null;
             }
@@ -54,7 +55,7 @@ public static partial class AttackSimulation
 
             if (relation.IsView)
             {
-                await WriteThroughViewAsync(relation, predicate).ConfigureAwait(false);
+                await WriteThroughViewAsync(relation, uuids, predicate, notTried).ConfigureAwait(false);
             }
         }
 
@@ -63,7 +64,7 @@ public static partial class AttackSimulation
         /// triggers): they reach the relation under it with the view owner's rights. A write counts when one of A's
         /// seeded rows changed (auth.users included).
         /// </summary>
-        private async Task WriteThroughViewAsync(CatalogRelation view, string? predicate)
+        private async Task WriteThroughViewAsync(CatalogRelation view, IReadOnlyList<string> uuids, string? predicate, string? notTried)
         {
             var subject = SubjectOf(view);
             foreach (var who in Attackers)
@@ -78,14 +79,14 @@ public static partial class AttackSimulation
 
                     if (predicate is null)
                     {
-                        Add(who, subject, operation, AccessOutcome.NotTried, "no uuid column of the view tells user A's rows from user B's", []);
+                        Add(who, subject, operation, AccessOutcome.NotTried, notTried!, []);
                         continue;
                     }
 
-                    var column = (await UuidColumnsAsync(view).ConfigureAwait(false)).FirstOrDefault();
+                    var column = uuids[0];
                     var attempt = operation == "delete"
                         ? $"DELETE FROM {view.QualifiedName} WHERE {predicate}"
-                        : $"UPDATE {view.QualifiedName} SET {Sql.Identifier(column!)} = {Sql.Identifier(column!)} WHERE {predicate}";
+                        : $"UPDATE {view.QualifiedName} SET {Sql.Identifier(column)} = {Sql.Identifier(column)} WHERE {predicate}";
                     var result = await TryAsync(who, attempt, _fingerprint).ConfigureAwait(false);
                     var changed = result.Error is null ? Changed(result) : [];
                     var (outcome, detail) = result.Error is not null
